@@ -1,0 +1,148 @@
+"""The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
+import marshmallow as ma
+from flask import current_app, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from hrbpo.core.errors import DomainError
+
+PROBLEM_BASE = "https://hrbpo.dev/problems/"
+PROBLEM_TYPES = {
+    400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+    409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error",
+    429: "rate-limited", 500: "internal-error",
+}
+MAX_PER_PAGE = 200
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document."""
+
+    type = ma.fields.String(metadata={"description": "Stable URI naming the kind of problem"})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "On 422: messages per field (nested fields joined with dots, CSV rows by line number)"},
+    )
+
+
+def flatten_errors(messages, prefix="") -> dict:
+    """webargs/marshmallow nest errors by location and field; the contract
+    wants `{field: [messages]}`, so nested keys are joined with dots."""
+    out = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "view_args", "headers"):
+                out.update(flatten_errors(value, ""))
+                continue
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                out.update(flatten_errors(value, name))
+            else:
+                out.setdefault(name, []).extend(value if isinstance(value, list) else [str(value)])
+    else:
+        out.setdefault(prefix or "_schema", []).extend(messages if isinstance(messages, list) else [str(messages)])
+    return out
+
+
+def problem(status: int, detail: str = "", errors: dict | None = None, type_: str | None = None, headers=None):
+    body = {
+        "type": PROBLEM_BASE + (type_ or PROBLEM_TYPES.get(status, "error")),
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail or HTTP_STATUS_CODES.get(status, ""),
+    }
+    if errors:
+        body["errors"] = errors
+    response = current_app.response_class(
+        current_app.json.dumps(body), status=status, mimetype="application/problem+json"
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def wants_problem() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        if not wants_problem():
+            from hrbpo.core.portal.errors import html_error
+
+            return html_error(error)
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        detail = data.get("message") or (error.description if error.description != type(error).description else "")
+        if error.code == 422:
+            errors = flatten_errors(errors or {})
+            detail = detail or "The request has invalid fields."
+        elif error.code == 400 and errors:
+            detail = detail or " ".join(m for msgs in flatten_errors(errors).values() for m in msgs)
+            errors = None
+        headers = dict(data.get("headers") or {})
+        if error.code == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="hrbpo"'
+        if error.code == 429:
+            detail = "Too many attempts; wait a moment and try again."
+        return problem(error.code, detail, errors, headers=headers)
+
+    def handle_domain_error(self, error: DomainError):
+        if not wants_problem():
+            from hrbpo.core.portal.errors import html_error
+
+            return html_error(error)
+        return problem(error.status, error.detail, error.errors, error.type)
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000_000))
+    per_page = ma.fields.Integer(
+        load_default=50, validate=ma.validate.Range(min=1),
+        metadata={"description": f"Items per page; values above {MAX_PER_PAGE} are capped at {MAX_PER_PAGE}."},
+    )
+
+    @ma.post_load
+    def cap(self, data, **kwargs):
+        data["per_page"] = min(data["per_page"], MAX_PER_PAGE)
+        return data
+
+
+_page_schemas = {}
+
+
+def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The list envelope `{items, total, page, per_page}` for an item schema."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    if name not in _page_schemas:
+        _page_schemas[name] = type(name, (ma.Schema,), {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "total": ma.fields.Integer(),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+        })
+    return _page_schemas[name]
+
+
+def paginate(query, args: dict) -> dict:
+    """Run `query` (a Select) for one page, plus its total, in two statements."""
+    import sqlalchemy as sa
+
+    from hrbpo.core.db import db
+
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

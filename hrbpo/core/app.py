@@ -1,0 +1,141 @@
+"""The application factory: config, extensions, plugins, blueprints."""
+import os
+import uuid
+
+import click
+from cryptography.fernet import Fernet, MultiFernet
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hrbpo.core import config as settings
+from hrbpo.core.extensions import api, babel, csrf, db, limiter, login_manager
+from hrbpo.core.plugins.manager import Plugins
+
+
+def create_app(test_config: dict | None = None, plugins: list | None = None) -> Flask:
+    """Build the app. `plugins` (names) limits which entry points load (tests)."""
+    app = Flask("hrbpo", instance_path=os.environ.get("HRBPO_INSTANCE_PATH") or None,
+                instance_relative_config=True, root_path=os.path.dirname(os.path.dirname(__file__)),
+                template_folder="core/templates", static_folder="core/static")
+    app.config.update(settings.load(app.instance_path))
+    app.config.update(test_config or {})
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in auth.context for cookie-authenticated writes
+    proxies = int(os.environ.get("HRBPO_PROXY_COUNT", "0"))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    app.extensions["hrbpo_crypto"] = MultiFernet(
+        [Fernet(k.strip()) for k in app.config["HRBPO_ENCRYPTION_KEYS"].split(",") if k.strip()]
+    )
+    registry = Plugins()
+    app.extensions["hrbpo_plugins"] = registry
+    registry.load_entry_points(only=plugins)
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from hrbpo.core.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _init_api(app, registry)
+    _init_pages(app, registry)
+    _init_request_hooks(app)
+    _init_cli(app, registry)
+
+    if app.config["HRBPO_CHECK_MIGRATIONS"] and _serving():
+        from hrbpo.core.migrate import check
+
+        with app.app_context():
+            check()
+    return app
+
+
+def _serving() -> bool:
+    """True unless a `flask` CLI command other than `run` is loading the app."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.info_name == "run"
+
+
+def _init_api(app, registry):
+    from hrbpo.core.api.tenant import tenant_scoped
+    from hrbpo.core.auth.api import blp as auth_api
+    from hrbpo.core.people.api import blp as people_api
+    from hrbpo.core.tenants.api import blp as tenants_api
+    from hrbpo.core.tenants.api import scoped as tenant_api
+
+    api.init_app(app, spec_kwargs={
+        "info": {"description": (
+            "hrbpo HTTP API v1. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token. "
+            "Errors are application/problem+json. Another tenant's resources answer 404. Lists take "
+            "?page=&per_page= (per_page above 200 is capped at 200). POST requests may carry an "
+            "Idempotency-Key header: a repeat with the same key and body returns the first response; the "
+            "same key with a different body answers 422."
+        )},
+    })
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearer": []}]
+    for blp in (auth_api, tenants_api, tenant_api, people_api):
+        api.register_blueprint(blp)
+    for name, blueprints in registry.results_by_plugin("api_blueprints"):
+        for blp in blueprints or []:
+            prefix = f"/api/v1/tenants/<slug>/{name}"
+            api.register_blueprint(tenant_scoped(blp, module=name), url_prefix=prefix + (blp.url_prefix or ""))
+
+
+def _init_pages(app, registry):
+    from hrbpo.core.auth.views import bp as auth_pages
+    from hrbpo.core.ops.views import bp as ops_pages
+    from hrbpo.core.portal import portal_scoped
+    from hrbpo.core.portal.views import bp as portal_pages
+
+    for bp in (auth_pages, portal_pages, ops_pages):
+        app.register_blueprint(bp)
+    for name, blueprints in registry.results_by_plugin("portal_blueprints"):
+        for bp in blueprints or []:
+            app.register_blueprint(portal_scoped(bp, module=name), url_prefix=f"/t/<slug>/{name}" + (bp.url_prefix or ""))
+    for _, blueprints in registry.results_by_plugin("public_blueprints"):
+        for bp in blueprints or []:
+            app.register_blueprint(bp)
+    from flask_babel import get_locale
+
+    from hrbpo.core.i18n import text_direction
+
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "en"), text_direction=text_direction)
+    for extra in registry.call("template_globals"):
+        app.jinja_env.globals.update(extra)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+
+def _init_request_hooks(app):
+    from hrbpo.core.api import idempotency
+    from hrbpo.core.auth.context import leave_tenant, load_caller
+    from hrbpo.core.security import set_security_headers
+
+    # URL value preprocessors run before before_request functions, and the
+    # tenant ones (which check the caller) need the caller known first.
+    @app.url_value_preprocessor
+    def _identify(endpoint, values):
+        g.request_id = (request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:64]
+        load_caller()
+
+    app.before_request(idempotency.replay)
+
+    app.teardown_request(leave_tenant)
+
+    @app.after_request
+    def _finish(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return set_security_headers(idempotency.remember(response))
+
+
+def _init_cli(app, registry):
+    from hrbpo.core.cli import hrbpo_cli
+
+    app.cli.add_command(hrbpo_cli)
+    for _ in registry.results_by_plugin("register_commands", cli=hrbpo_cli):
+        pass

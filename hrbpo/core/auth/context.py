@@ -1,0 +1,100 @@
+"""Who is calling, and for which tenant: resolved once per request.
+
+API requests authenticate with a bearer token; pages (and the API from a
+logged-in browser) with the Flask-Login session plus CSRF. A URL naming a
+tenant (`<slug>`) is then checked against the caller: operators may enter any
+tenant, members their own, everybody else gets 404 (never a hint it exists).
+"""
+import uuid
+
+import sqlalchemy as sa
+from flask import abort, current_app, g, request
+from flask_login import current_user
+
+from hrbpo.core import tenancy
+from hrbpo.core.auth import services
+from hrbpo.core.auth.models import Membership, User
+from hrbpo.core.auth.permissions import Access, grants_for
+from hrbpo.core.db import db
+from hrbpo.core.extensions import csrf, login_manager
+from hrbpo.core.plugins.manager import request_cache
+from hrbpo.core.tenants.models import Tenant
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@login_manager.user_loader
+def load_session_user(session_id: str):
+    user_id, _, version = session_id.partition(":")
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or str(user.session_version) != version or not user.active:
+        return None
+    return user
+
+
+def load_caller():
+    """before_request: set g.user (and g.token) from the bearer token or session."""
+    g.user = g.token = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, raw = header.partition(" ")
+        token = services.token_user(raw.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            abort(401, "The bearer token is missing, malformed, expired or revoked.")
+        g.user, g.token = token.user, token
+        return
+    if current_user.is_authenticated:
+        g.user = current_user._get_current_object()
+        if request.method in UNSAFE and not _csrf_exempt():
+            csrf.protect()
+
+
+def _csrf_exempt() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "csrf_exempt", False)
+
+
+def csrf_exempt(view):
+    """Endpoints that authenticate by their own means (login) or not at all (public forms)."""
+    view.csrf_exempt = True
+    return view
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    return request_cache(("tenant", slug), lambda: db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first())
+
+
+def access_for(user: User, tenant: Tenant) -> Access | None:
+    """The caller's rights in `tenant`, or None when they may not see it at all."""
+    token = g.get("token")
+    if token is not None and token.tenant_id is not None and token.tenant_id != tenant.id:
+        return None
+    if user.is_operator:
+        return Access(user, "operator", granted=grants_for("hr_admin"))
+    with tenancy.tenant_context(tenant):
+        membership = db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id)).first()
+    if membership is None:
+        return None
+    return Access(user, membership.role, membership.employee_id, grants_for(membership.role))
+
+
+def enter_tenant(slug: str) -> Tenant:
+    """Make `slug` the current tenant for this request, or abort 401/404."""
+    if g.get("user") is None:
+        abort(401)
+    tenant = tenant_by_slug(slug)
+    access = access_for(g.user, tenant) if tenant else None
+    if access is None:
+        abort(404, "No such tenant.")
+    g.tenant, g.access = tenant, access
+    g.tenant_token = tenancy.enter(tenant)
+    return tenant
+
+
+def leave_tenant(exc=None):
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        tenancy.leave(token)

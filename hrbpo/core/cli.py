@@ -1,0 +1,194 @@
+"""`flask --app wsgi hrbpo …`: operating the platform from a shell."""
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from rich.progress import BarColumn, Progress, TextColumn
+
+from hrbpo.core import audit, tenancy
+from hrbpo.core.db import db
+from hrbpo.core.errors import DomainError
+
+
+@click.group("hrbpo")
+def hrbpo_cli():
+    """Operate hrbpo: database, tenants, people, audit, plugins."""
+
+
+def _fail(exc: DomainError):
+    raise click.ClickException(f"{exc.detail} {exc.errors or ''}".strip())
+
+
+@hrbpo_cli.group("db")
+def db_cli():
+    """Database migrations (Alembic, one branch per plugin)."""
+
+
+@db_cli.command("upgrade")
+@click.option("--to", "target", default="heads", show_default=True, help="Revision to upgrade to")
+def db_upgrade(target):
+    """Upgrade core and every installed plugin to their newest schema."""
+    from hrbpo.core.migrate import upgrade
+
+    upgrade(target)
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--branch", default="core", show_default=True, help="core, or a plugin name")
+@click.option("--empty", is_flag=True, help="Do not autogenerate")
+def db_revision(message, branch, empty):
+    """Write a migration for one branch from the model changes."""
+    from hrbpo.core.migrate import revision
+
+    revision(message, branch, autogenerate=not empty)
+
+
+@db_cli.command("grant-app-role")
+@click.argument("role")
+def db_grant(role):
+    """Grant the (non-owner) app role access to every table (PostgreSQL)."""
+    from hrbpo.core import rls
+
+    engine = sa.create_engine(current_app.config["HRBPO_MIGRATE_DATABASE_URL"])
+    with engine.begin() as conn:
+        rls.grant(conn, db.metadata, role)
+    click.echo(f"Granted {role} access to {len(db.metadata.sorted_tables)} tables.")
+
+
+@hrbpo_cli.command("create-operator")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_operator(email, password):
+    """Create a BPO operator (global staff account)."""
+    from hrbpo.core.auth.services import create_operator as create
+
+    try:
+        user = create(email, password)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Operator {user.email} created.")
+
+
+@hrbpo_cli.command("create-tenant")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--timezone", default="UTC", show_default=True)
+@click.option("--locale", default="en", show_default=True)
+@click.option("--currency", default="USD", show_default=True)
+@click.option("--module", "modules", multiple=True, help="Module to switch on (repeatable)")
+def create_tenant(slug, name, timezone, locale, currency, modules):
+    """Create a tenant (client company)."""
+    from hrbpo.core.tenants.services import create_tenant as create
+
+    try:
+        tenant = create(slug, name, timezone, locale, currency, modules)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Tenant {tenant.slug} created.")
+
+
+def _switch_module(slug, name, on):
+    from hrbpo.core.tenants.services import get_tenant, set_module
+
+    try:
+        set_module(get_tenant(slug), name, on)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"{name} {'enabled' if on else 'disabled'} for {slug}.")
+
+
+@hrbpo_cli.command("enable-module")
+@click.argument("slug")
+@click.argument("name")
+def enable_module(slug, name):
+    """Switch a module on for a tenant."""
+    _switch_module(slug, name, True)
+
+
+@hrbpo_cli.command("disable-module")
+@click.argument("slug")
+@click.argument("name")
+def disable_module(slug, name):
+    """Switch a module off for a tenant (its data is kept)."""
+    _switch_module(slug, name, False)
+
+
+@hrbpo_cli.command("import-employees")
+@click.argument("slug")
+@click.argument("csv_file", type=click.File("rb"))
+def import_employees(slug, csv_file):
+    """Import employees from CSV into a tenant: all rows or none."""
+    from hrbpo.core.people import importer
+    from hrbpo.core.tenants.services import get_tenant
+
+    try:
+        tenant = get_tenant(slug)
+        with tenancy.tenant_context(tenant):
+            _, rows = importer.read_rows(csv_file)
+            records = importer.validate(rows)
+            with Progress(TextColumn("Importing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                          transient=not sys.stdout.isatty()) as progress:
+                task = progress.add_task("import", total=len(records))
+                count = importer.insert(records, progress=lambda n: progress.advance(task, n))
+            db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.errors:
+            for line, problems in exc.errors.items():
+                click.echo(f"line {line}: {'; '.join(problems)}", err=True)
+        raise click.ClickException(exc.detail)
+    click.echo(f"Imported {count} employees into {slug}.")
+
+
+@hrbpo_cli.group("audit")
+def audit_cli():
+    """The audit log."""
+
+
+@audit_cli.command("verify")
+@click.option("--tenant", "slug", help="Only this tenant's chain (default: every chain)")
+def audit_verify(slug):
+    """Check the hash chains; exit 1 if any event was altered or removed."""
+    from hrbpo.core.tenants.services import get_tenant
+
+    with tenancy.all_tenants():
+        problems = audit.verify(get_tenant(slug).id) if slug else audit.verify(all_chains=True)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s): the audit log was tampered with.")
+    click.echo("Audit log intact.")
+
+
+@hrbpo_cli.command("plugins")
+def list_plugins():
+    """Installed plugins: name, version, state, hooks, error."""
+    from hrbpo.core.plugins.manager import plugins
+
+    registry = plugins()
+    for name, plugin in sorted(registry.loaded.items()):
+        version = plugin.meta.version if plugin.meta else "?"
+        line = f"{name:<16} {version:<10} {plugin.state:<8}"
+        line += f" hooks: {', '.join(registry.hook_names(name))}" if plugin.state == "loaded" else f" error: {plugin.error}"
+        click.echo(line)
+
+
+@hrbpo_cli.command("rotate-keys")
+def rotate_keys():
+    """Re-encrypt every encrypted value with the newest key (first in HRBPO_ENCRYPTION_KEYS)."""
+    from hrbpo.core.keys import rotate_all
+
+    count = rotate_all()
+    click.echo(f"Re-encrypted {count} values.")
+
+
+@hrbpo_cli.command("demo")
+def demo():
+    """Load a demo BPO: three tenants, people, logins, modules switched on differently."""
+    from hrbpo.core.demo import load
+
+    for line in load():
+        click.echo(line)

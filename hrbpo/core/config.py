@@ -1,0 +1,80 @@
+"""Settings from the environment (HRBPO_*), with defaults that are safe to run.
+
+Secrets that are not given are generated once into the instance folder, so the
+embedded default works at once and survives restarts without shipping a key.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+SUPPORTED_LOCALES = ("en", "hi", "ur", "nb")
+RTL_LOCALES = ("ur",)
+
+
+def _instance_secret(instance: Path, name: str, make) -> str:
+    path = instance / name
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _env(name, default=None):
+    return os.environ.get(f"HRBPO_{name}", default)
+
+
+def _bool(name, default):
+    value = _env(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+def load(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance / 'hrbpo.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://"):]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    migrate_url = _env("MIGRATE_DATABASE_URL") or database_url
+    if migrate_url.startswith("postgresql://"):
+        migrate_url = "postgresql+psycopg://" + migrate_url[len("postgresql://"):]
+    secure = _bool("SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": _env("SECRET_KEY") or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
+        # Comma-separated Fernet keys, newest first; old keys still decrypt (rotation).
+        "HRBPO_ENCRYPTION_KEYS": _env("ENCRYPTION_KEYS") or _env("ENCRYPTION_KEY")
+        or _instance_secret(instance, "encryption_key", lambda: Fernet.generate_key().decode()),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "HRBPO_MIGRATE_DATABASE_URL": migrate_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "HRBPO_TOKEN_TTL": timedelta(days=int(_env("TOKEN_TTL_DAYS", "30"))),
+        "HRBPO_LOGIN_LIMIT_ACCOUNT": _env("LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour"),
+        "HRBPO_LOGIN_LIMIT_ADDRESS": _env("LOGIN_LIMIT_ADDRESS", "60 per minute"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "HRBPO_MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "HRBPO_UPLOAD_DIR": _env("UPLOAD_DIR") or str(instance / "files"),
+        "HRBPO_JOBS": _env("JOBS", "inline"),  # inline | rq
+        "HRBPO_REDIS_URL": _env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "MAX_CONTENT_LENGTH": int(_env("MAX_REQUEST_BYTES", str(64 * 1024 * 1024))),
+        "API_TITLE": "hrbpo",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

@@ -1,0 +1,175 @@
+"""Database: SQLAlchemy models, the TenantScoped mixin and the hooks that keep
+every tenant inside its own rows (DESIGN decisions 1 and 2)."""
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+import uuid6
+from flask import current_app, has_app_context
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with_loader_criteria
+
+from hrbpo.core import tenancy
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+
+# Objects stay readable after commit (no reload round trip, no reload outside
+# the tenant context they were loaded in).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def new_id() -> uuid.UUID:
+    """A time-ordered UUID (v7): index-friendly and safe to make in the app."""
+    return uuid.UUID(int=uuid6.uuid7().int)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TZDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, sort_order=90)
+
+
+class TenantScoped:
+    """Rows owned by one tenant: primary key (tenant_id, id), filtered and
+    stamped automatically, and (on PostgreSQL) guarded by row-level security."""
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True, sort_order=-20
+    )
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id, sort_order=-19)
+
+
+def tenant_fk(column: str, target_table: str, **kw) -> sa.ForeignKeyConstraint:
+    """A foreign key between tenant tables that includes tenant_id, so a row can
+    never point at another tenant's row."""
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", column], [f"{target_table}.tenant_id", f"{target_table}.id"], **kw
+    )
+
+
+def tenant_relationship(owner: str, target: str, column: str, **kw):
+    """Many-to-one inside one tenant: joins on tenant_id and `column` but only
+    ever writes `column` (tenant_id is stamped, never copied between rows)."""
+    return sa.orm.relationship(
+        target,
+        primaryjoin=f"and_({owner}.tenant_id == {target}.tenant_id, foreign({owner}.{column}) == {target}.id)",
+        **kw,
+    )
+
+
+def is_tenant_scoped(cls) -> bool:
+    return isinstance(cls, type) and issubclass(cls, TenantScoped)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state):
+    if not (state.is_select or state.is_update or state.is_delete) or tenancy.in_all_tenants():
+        return
+    if state.execution_options.get("hrbpo_unscoped"):
+        return
+    tenant_id = tenancy.current_tenant_id()
+    if tenant_id is None:
+        scoped = [m.class_.__name__ for m in state.all_mappers if is_tenant_scoped(m.class_)]
+        if scoped:
+            raise tenancy.TenantNotSet(f"Query on tenant-scoped {', '.join(scoped)} with no tenant set")
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session, flush_context, instances):
+    tenant_id = tenancy.current_tenant_id()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not is_tenant_scoped(type(obj)) or tenancy.in_all_tenants():
+            continue
+        if tenant_id is None:
+            raise tenancy.TenantNotSet(f"Writing {type(obj).__name__} with no tenant set")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise tenancy.TenantNotSet(f"{type(obj).__name__} belongs to another tenant")
+    for obj in session.new:
+        if is_tenant_scoped(type(obj)) and obj.tenant_id is None:
+            raise tenancy.TenantNotSet(f"{type(obj).__name__} has no tenant")
+
+
+_RLS_SQL = sa.text("SELECT set_config('hrbpo.tenant_id', :tenant, true), set_config('hrbpo.all_tenants', :all, true)")
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls(session, transaction, connection):
+    if connection.dialect.name == "postgresql":
+        connection.execute(_RLS_SQL, tenancy.rls_settings())
+
+
+def apply_rls_settings():
+    """Re-send the RLS variables inside the open transaction (tenant switched)."""
+    if not has_app_context() or "sqlalchemy" not in current_app.extensions:
+        return
+    session = db.session()
+    if session.in_transaction() and db.engine.dialect.name == "postgresql":
+        session.connection().execute(_RLS_SQL, tenancy.rls_settings())
+
+
+class Encrypted(sa.types.TypeDecorator):
+    """Text encrypted at rest with the deployment's Fernet keys (rotatable)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return current_app.extensions["hrbpo_crypto"].encrypt(str(value).encode()).decode()
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return current_app.extensions["hrbpo_crypto"].decrypt(value.encode()).decode()
+
+
+def get_or_404(model, id_, description=None):
+    """The row with this id in the current tenant, or a 404 (never another tenant's)."""
+    from flask import abort
+
+    try:
+        key = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(str(id_))
+    except ValueError:
+        abort(404, description or f"{model.__name__} not found")
+    obj = db.session.scalars(sa.select(model).where(model.id == key)).first()
+    if obj is None:
+        abort(404, description or f"{model.__name__} not found")
+    return obj

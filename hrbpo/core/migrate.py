@@ -1,0 +1,82 @@
+"""Alembic, one branch per plugin (DESIGN decision 4).
+
+Core versions live in hrbpo/migrations/versions (branch `core`); each plugin
+returns its own versions folder from the `migrations_path` hook, with branch
+label = plugin name. `upgrade()` takes every head, then (re)applies RLS.
+"""
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from hrbpo.core import rls
+from hrbpo.core.db import db
+
+HERE = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config() -> Config:
+    from hrbpo.core.plugins.manager import plugins
+
+    locations = [str(HERE / "versions")]
+    locations += [str(p) for _, p in plugins().results_by_plugin("migrations_path") if p]
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("path_separator", "space")
+    cfg.set_main_option("sqlalchemy.url", current_app.config["HRBPO_MIGRATE_DATABASE_URL"])
+    return cfg
+
+
+def upgrade(target="heads"):
+    cfg = alembic_config()
+    command.upgrade(cfg, target)
+    owner = sa.create_engine(current_app.config["HRBPO_MIGRATE_DATABASE_URL"])
+    try:
+        if owner.dialect.name == "postgresql":
+            with owner.begin() as conn:
+                rls.apply(conn, db.metadata, current_app.config.get("HRBPO_APP_ROLE"))
+    finally:
+        owner.dispose()
+
+
+def pending() -> tuple[set, set]:
+    """(heads the code has, heads the database is at)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    with db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return set(script.get_heads()), current
+
+
+def check():
+    """Refuse to serve an unmigrated database, saying what to run."""
+    wanted, current = pending()
+    if wanted - current:
+        raise SystemExit(
+            "hrbpo: the database is not migrated (it is at "
+            f"{', '.join(sorted(current)) or 'nothing'}; the code needs {', '.join(sorted(wanted))}).\n"
+            "Run:  flask --app wsgi hrbpo db upgrade"
+        )
+
+
+def revision(message: str, branch: str, autogenerate=True):
+    """Write a new revision on one branch (core or a plugin's), with only its tables."""
+    cfg = alembic_config()
+    cfg.attributes["hrbpo_branch"] = branch
+    script = ScriptDirectory.from_config(cfg)
+    heads = [r for r in script.get_revisions("heads") if branch in (r.branch_labels or set())]
+    kwargs = {"head": f"{branch}@head"} if heads else {"head": "base", "branch_label": branch,
+                                                        "version_path": _branch_path(branch)}
+    command.revision(cfg, message=message, autogenerate=autogenerate, **kwargs)
+
+
+def _branch_path(branch):
+    from hrbpo.core.plugins.manager import plugins
+
+    if branch == "core":
+        return str(HERE / "versions")
+    return str(dict(plugins().results_by_plugin("migrations_path"))[branch])

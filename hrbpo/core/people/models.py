@@ -1,0 +1,41 @@
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrbpo.core.db import Encrypted, TenantScoped, Timestamped, db
+
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contractor", "temporary", "intern")
+STATUSES = ("active", "terminated")
+
+
+class Employee(TenantScoped, Timestamped, db.Model):
+    __tablename__ = "employees"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "email"),
+        sa.Index("ix_employees_tenant_name", "tenant_id", "last_name", "first_name", "id"),
+    )
+
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    hire_date: Mapped[date] = mapped_column(sa.Date)
+    date_of_birth: Mapped[date | None] = mapped_column(sa.Date)
+    # Encrypted at rest; only the last four characters are ever shown.
+    national_id: Mapped[str | None] = mapped_column(Encrypted)
+    national_id_last4: Mapped[str | None] = mapped_column(sa.String(4))
+    employment_type: Mapped[str] = mapped_column(sa.String(20), default="full_time")
+    hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=40)
+    department: Mapped[str | None] = mapped_column(sa.String(100))
+    job_title: Mapped[str | None] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    termination_date: Mapped[date | None] = mapped_column(sa.Date)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def set_national_id(self, value: str | None):
+        self.national_id = value or None
+        self.national_id_last4 = value[-4:] if value else None

@@ -1,0 +1,157 @@
+"""Employees and the logins that belong to a tenant."""
+import sqlalchemy as sa
+from flask import g
+
+from hrbpo.core import audit, tenancy
+from hrbpo.core.auth.models import Membership, User
+from hrbpo.core.auth.passwords import hash_password
+from hrbpo.core.auth.services import find_user, normalise_email
+from hrbpo.core.db import db
+from hrbpo.core.errors import Conflict, Invalid, NotFound
+from hrbpo.core.people.models import Employee
+from hrbpo.core.plugins.manager import emit
+
+FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "employment_type", "hours_per_week",
+          "department", "job_title", "phone")
+
+
+def current_tenant():
+    from hrbpo.core.tenants.models import Tenant
+
+    tenant = g.get("tenant") if g else None
+    return tenant if tenant is not None else db.session.get(Tenant, tenancy.require_tenant_id())
+
+
+def _email_taken(email, exclude_id=None) -> bool:
+    query = sa.select(Employee.id).where(Employee.email == email)
+    if exclude_id is not None:
+        query = query.where(Employee.id != exclude_id)
+    return db.session.scalars(query).first() is not None
+
+
+def employee_query(q=None, status=None, department=None):
+    query = sa.select(Employee).order_by(Employee.last_name, Employee.first_name, Employee.id)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(sa.or_(
+            sa.func.lower(Employee.first_name).like(like),
+            sa.func.lower(Employee.last_name).like(like),
+            Employee.email.like(like),
+        ))
+    if status:
+        query = query.where(Employee.status == status)
+    if department:
+        query = query.where(Employee.department == department)
+    return query
+
+
+def create_employee(data: dict, *, source="manual", fire=True) -> Employee:
+    data = dict(data)
+    data["email"] = normalise_email(data["email"])
+    if _email_taken(data["email"]):
+        raise Conflict(f"An employee with email {data['email']} already exists in this tenant.")
+    employee = Employee(**{k: v for k, v in data.items() if k in FIELDS})
+    employee.set_national_id(data.get("national_id"))
+    db.session.add(employee)
+    db.session.flush()
+    audit.record("employee.create", employee, {**{k: data.get(k) for k in FIELDS if k in data},
+                                                "national_id": data.get("national_id")})
+    if fire:
+        emit(current_tenant(), "employee_hired", employee=employee, source=source)
+    return employee
+
+
+def update_employee(employee: Employee, changes: dict) -> Employee:
+    changes = dict(changes)
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+        if _email_taken(changes["email"], employee.id):
+            raise Conflict(f"An employee with email {changes['email']} already exists in this tenant.")
+    terminating = (changes.get("status") == "terminated" or changes.get("termination_date")) and employee.status != "terminated"
+    if changes.get("status") == "active" and employee.status == "terminated":
+        changes.setdefault("termination_date", None)
+    if terminating:
+        changes["status"] = "terminated"
+        changes.setdefault("termination_date", None)
+        if changes["termination_date"] is None:
+            from datetime import date
+
+            changes["termination_date"] = date.today()
+    diff = {}
+    for key, value in changes.items():
+        if key == "national_id":
+            if value != employee.national_id:
+                diff["national_id"] = ["***", "***"]
+                employee.set_national_id(value)
+            continue
+        if getattr(employee, key) != value:
+            diff[key] = [getattr(employee, key), value]
+            setattr(employee, key, value)
+    if termination_after_hire(employee):
+        raise Invalid({"termination_date": ["Must not be before the hire date."]})
+    if not diff:
+        return employee
+    db.session.flush()
+    audit.record("employee.terminate" if terminating else "employee.update", employee, diff)
+    tenant = current_tenant()
+    if terminating:
+        emit(tenant, "employee_terminated", employee=employee)
+    else:
+        emit(tenant, "employee_updated", employee=employee, changes=diff)
+    return employee
+
+
+def termination_after_hire(employee) -> bool:
+    return employee.termination_date is not None and employee.termination_date < employee.hire_date
+
+
+def add_user(email, role, password=None, employee_id=None) -> tuple[User, Membership]:
+    """Give someone a login in the current tenant. An existing user (known from
+    another tenant) gains a membership here; their password is left alone."""
+    email = normalise_email(email)
+    if employee_id is not None:
+        if db.session.scalars(sa.select(Employee.id).where(Employee.id == employee_id)).first() is None:
+            raise Invalid({"employee_id": ["No employee with this id in this tenant."]})
+    elif role == "employee":
+        employee_id = db.session.scalars(sa.select(Employee.id).where(Employee.email == email)).first()
+    user = find_user(email)
+    if user is None:
+        user = User(email=email, password_hash=hash_password(password) if password else None)
+        db.session.add(user)
+        db.session.flush()
+    elif db.session.scalars(sa.select(Membership.id).where(Membership.user_id == user.id)).first():
+        raise Conflict(f"{email} already has a login in this tenant.")
+    if employee_id is not None and db.session.scalars(
+        sa.select(Membership.id).where(Membership.employee_id == employee_id)
+    ).first():
+        raise Conflict("That employee is already linked to another login.")
+    membership = Membership(user_id=user.id, role=role, employee_id=employee_id)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("user.add", membership, {"email": email, "role": role, "employee_id": employee_id})
+    return user, membership
+
+
+def tenant_users_query():
+    return sa.select(Membership).join(User, User.id == Membership.user_id).order_by(User.email)
+
+
+def get_membership(user_id) -> Membership:
+    membership = db.session.scalars(sa.select(Membership).where(Membership.user_id == user_id)).first()
+    if membership is None:
+        raise NotFound("No such user in this tenant.")
+    return membership
+
+
+def update_membership(membership: Membership, changes: dict) -> Membership:
+    diff = {k: [getattr(membership, k), v] for k, v in changes.items() if getattr(membership, k) != v}
+    for key, value in changes.items():
+        setattr(membership, key, value)
+    if diff:
+        audit.record("user.update", membership, diff)
+    return membership
+
+
+def remove_user(membership: Membership):
+    audit.record("user.remove", membership, {"email": membership.user.email, "role": membership.role})
+    db.session.delete(membership)

@@ -1,0 +1,152 @@
+"""Loading plugins from the `hrbpo` entry-point group and calling their hooks
+only for the tenants that switched them on."""
+import types
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+import pluggy
+from flask import g, has_request_context
+from packaging.specifiers import SpecifierSet
+
+from hrbpo.core.plugins import hookspecs
+from hrbpo.core.plugins.types import CORE_API_VERSION, PluginMeta
+
+ENTRY_POINT_GROUP = "hrbpo"
+# Hooks every plugin gets whatever the tenant's switches say.
+ALWAYS_CALLED = {"module_disabled"}
+
+
+class PluginLoadError(Exception):
+    pass
+
+
+@dataclass
+class LoadedPlugin:
+    name: str
+    meta: PluginMeta | None
+    obj: object = None
+    state: str = "loaded"  # loaded | failed
+    error: str = ""
+
+
+class Plugins:
+    """The app's plugin registry (`app.extensions["hrbpo_plugins"]`)."""
+
+    def __init__(self):
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.loaded: dict[str, LoadedPlugin] = {}
+
+    @property
+    def hook(self):
+        return self.pm.hook
+
+    def load_entry_points(self, only=None):
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if only is not None and ep.name not in only:
+                continue
+            try:
+                self.register(ep.load())
+            except Exception as exc:  # a broken plugin is reported, never fatal
+                self.loaded[ep.name] = LoadedPlugin(ep.name, None, state="failed", error=f"{type(exc).__name__}: {exc}")
+
+    def register(self, obj) -> LoadedPlugin:
+        meta_hook = getattr(obj, "plugin_meta", None)
+        meta = meta_hook() if callable(meta_hook) else getattr(obj, "meta", None)
+        if not isinstance(meta, PluginMeta):
+            raise PluginLoadError(f"{obj!r} declares no PluginMeta (implement the plugin_meta hook)")
+        if meta.name in self.loaded and self.loaded[meta.name].state == "loaded":
+            raise PluginLoadError(f"two plugins are named {meta.name!r}")
+        if CORE_API_VERSION not in SpecifierSet(meta.hrbpo_api):
+            raise PluginLoadError(
+                f"plugin {meta.name} targets hrbpo API {meta.hrbpo_api}, this core provides {CORE_API_VERSION}: "
+                "upgrade the plugin or hrbpo"
+            )
+        self.pm.register(obj, name=meta.name)
+        unknown = [c.name for c in self.pm.get_hookcallers(obj) or [] if c.spec is None]
+        if unknown:
+            self.pm.unregister(obj)
+            raise PluginLoadError(
+                f"plugin {meta.name} implements unknown hook(s) {', '.join(unknown)}: "
+                "check the spelling against hrbpo/core/plugins/hookspecs.py"
+            )
+        loaded = LoadedPlugin(meta.name, meta, obj)
+        self.loaded[meta.name] = loaded
+        return loaded
+
+    def unregister(self, name):
+        plugin = self.loaded.pop(name, None)
+        if plugin and plugin.obj is not None:
+            self.pm.unregister(plugin.obj)
+
+    @property
+    def modules(self) -> dict[str, PluginMeta]:
+        """Installed, working modules by name."""
+        return {n: p.meta for n, p in sorted(self.loaded.items()) if p.state == "loaded"}
+
+    def call(self, hook_name, **kwargs):
+        """Every loaded plugin's answers to a start-up hook, flattened."""
+        return _flatten(getattr(self.pm.hook, hook_name)(**kwargs))
+
+    def results_by_plugin(self, hook_name, **kwargs):
+        """(plugin name, answer) for each plugin implementing a start-up hook."""
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            yield impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})
+
+    def package_of(self, name) -> str:
+        """The Python package a plugin's code (and models) live in."""
+        obj = self.loaded[name].obj
+        return obj.__name__ if isinstance(obj, types.ModuleType) else type(obj).__module__.rsplit(".", 1)[0]
+
+    def hook_names(self, name) -> list[str]:
+        obj = self.loaded[name].obj
+        return sorted(c.name for c in self.pm.get_hookcallers(obj) or []) if obj is not None else []
+
+    def tenant_hook(self, tenant, hook_name):
+        """The hook caller for the plugins `tenant` switched on."""
+        from hrbpo.core.tenants.services import enabled_modules
+
+        enabled = enabled_modules(tenant)
+        off = [p.obj for n, p in self.loaded.items() if p.obj is not None and n not in enabled]
+        if hook_name in ALWAYS_CALLED:
+            off = []
+        caller = self.pm.subset_hook_caller(hook_name, remove_plugins=off)
+        return lambda **kw: _flatten(caller(tenant=tenant, **kw))
+
+
+def _flatten(results):
+    out = []
+    for result in results:
+        if result is None:
+            continue
+        if isinstance(result, (list, tuple)):
+            out.extend(result)
+        else:
+            out.append(result)
+    return out
+
+
+def plugins() -> Plugins:
+    from flask import current_app
+
+    return current_app.extensions["hrbpo_plugins"]
+
+
+def emit(tenant, event, **kwargs):
+    """Fire a domain event to the plugins switched on for `tenant`."""
+    return plugins().tenant_hook(tenant, event)(**kwargs)
+
+
+def request_cache(key, make):
+    """Memoise per request (e.g. a tenant's enabled modules)."""
+    if not has_request_context():
+        return make()
+    cache = g.setdefault("_hrbpo_cache", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def forget_request_cache(key):
+    if has_request_context():
+        g.get("_hrbpo_cache", {}).pop(key, None)

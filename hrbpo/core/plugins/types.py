@@ -1,0 +1,56 @@
+"""Small value types plugins return from hooks."""
+from dataclasses import dataclass, field
+from datetime import date
+
+CORE_API_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class PluginMeta:
+    name: str
+    title: str
+    version: str
+    description: str = ""
+    depends_on: tuple[str, ...] = ()
+    # Which core plugin API this plugin was written for (a PEP 440 specifier).
+    hrbpo_api: str = ">=1.0,<2"
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    description: str
+    roles: tuple[str, ...] = ("hr_admin",)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    url: str
+    lines: tuple[str, ...] = ()
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    url: str
+    due_on: date | None = None
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    tenant_slug: str
+    kind: str
+    title: str
+    url: str
+    due_on: date | None = None
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,110 @@
+"""/api/v1/tenants…, /api/v1/modules and the tenant's audit log."""
+import sqlalchemy as sa
+from flask import g
+from flask_smorest import Blueprint
+
+from hrbpo.core import tenancy
+from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.audit import AuditEvent
+from hrbpo.core.auth.permissions import operator_required, requires
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.tenants import services
+from hrbpo.core.tenants.models import Tenant
+from hrbpo.core.tenants.schemas import (AuditEventSchema, AuditQuerySchema, ModuleSchema, ModuleStateSchema,
+                                        TenantQuerySchema, TenantSchema, TenantUpdateSchema)
+
+blp = Blueprint("tenants_api", __name__, url_prefix="/api/v1", description="Tenants and their modules (operators)")
+scoped = tenant_scoped(Blueprint("tenant_api", __name__, url_prefix="/api/v1/tenants/<slug>",
+                                 description="Tenant modules and audit log"))
+
+
+@blp.route("/tenants", methods=["POST"])
+@operator_required
+@blp.arguments(TenantSchema)
+@blp.response(201, TenantSchema)
+@blp.alt_response(409, description="Slug already taken")
+def create_tenant(data):
+    """Create a tenant (a client company). No modules are on until switched on."""
+    return services.create_tenant(**data)
+
+
+@blp.route("/tenants", methods=["GET"])
+@operator_required
+@blp.arguments(TenantQuerySchema, location="query")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(TenantSchema))
+def list_tenants(query, page):
+    """All tenants, by slug."""
+    stmt = sa.select(Tenant).order_by(Tenant.slug)
+    if query.get("q"):
+        like = f"%{query['q'].lower()}%"
+        stmt = stmt.where(sa.or_(Tenant.slug.like(like), sa.func.lower(Tenant.name).like(like)))
+    return paginate(stmt, page)
+
+
+@blp.route("/tenants/<slug>", methods=["GET"])
+@operator_required
+@blp.response(200, TenantSchema)
+def get_tenant(slug):
+    return services.get_tenant(slug)
+
+
+@blp.route("/tenants/<slug>", methods=["PATCH"])
+@operator_required
+@blp.arguments(TenantUpdateSchema)
+@blp.response(200, TenantSchema)
+def update_tenant(data, slug):
+    """Change a tenant's name, time zone, locale or currency."""
+    return services.update_tenant(services.get_tenant(slug), data)
+
+
+@blp.route("/modules", methods=["GET"])
+@operator_required
+@blp.response(200, ModuleSchema(many=True))
+def list_modules():
+    """Installed modules (plugins) that tenants can switch on."""
+    return list(plugins().modules.values())
+
+
+@blp.route("/tenants/<slug>/modules/<name>", methods=["PUT"])
+@operator_required
+@blp.response(200, ModuleStateSchema)
+@blp.alt_response(404, description="No such tenant or module")
+def enable_module(slug, name):
+    """Switch a module on for the tenant (idempotent)."""
+    services.set_module(services.get_tenant(slug), name, True)
+    return {"name": name, "enabled": True}
+
+
+@blp.route("/tenants/<slug>/modules/<name>", methods=["DELETE"])
+@operator_required
+@blp.response(200, ModuleStateSchema)
+@blp.alt_response(404, description="No such tenant or module")
+def disable_module(slug, name):
+    """Switch a module off for the tenant; its data is kept."""
+    services.set_module(services.get_tenant(slug), name, False)
+    return {"name": name, "enabled": False}
+
+
+@scoped.route("/modules", methods=["GET"])
+@requires("tenant.read")
+@scoped.response(200, ModuleStateSchema(many=True))
+def tenant_modules():
+    """Which modules are on for this tenant (operators and its HR admins)."""
+    return services.module_states(g.tenant)
+
+
+@scoped.route("/audit", methods=["GET"])
+@requires("audit.read")
+@scoped.arguments(AuditQuerySchema, location="query")
+@scoped.arguments(PageArgs, location="query")
+@scoped.response(200, page_schema(AuditEventSchema))
+def audit_log(query, page):
+    """The tenant's audit events, newest first."""
+    stmt = sa.select(AuditEvent).where(AuditEvent.tenant_id == tenancy.require_tenant_id())
+    if query.get("action"):
+        stmt = stmt.where(AuditEvent.action == query["action"])
+    if query.get("target_id"):
+        stmt = stmt.where(AuditEvent.target_id == query["target_id"])
+    return paginate(stmt.order_by(AuditEvent.seq.desc()), page)

@@ -1,0 +1,77 @@
+import marshmallow as ma
+
+from hrbpo.core.api.schemas import Schema, text
+from hrbpo.core.config import SUPPORTED_LOCALES
+from hrbpo.core.tenants.services import SLUG, valid_timezone
+
+
+def _timezone(value):
+    if not valid_timezone(value):
+        raise ma.ValidationError(f"Unknown time zone {value!r} (use an IANA name such as Europe/Oslo).")
+
+
+TIMEZONE = {"validate": _timezone, "metadata": {"description": "IANA time zone, e.g. Europe/Oslo"}}
+LOCALE = {"validate": ma.validate.OneOf(SUPPORTED_LOCALES)}
+CURRENCY = {"validate": ma.validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code such as USD."),
+            "metadata": {"description": "ISO 4217 code"}}
+
+
+class TenantSchema(Schema):
+    id = ma.fields.UUID(dump_only=True)
+    slug = ma.fields.String(required=True, validate=ma.validate.Regexp(
+        SLUG, error="Use 2–63 lowercase letters, digits or hyphens, starting with a letter or digit."))
+    name = text(200, required=True)
+    timezone = ma.fields.String(load_default="UTC", **TIMEZONE)
+    locale = ma.fields.String(load_default="en", **LOCALE)
+    currency = ma.fields.String(load_default="USD", **CURRENCY)
+    created_at = ma.fields.DateTime(dump_only=True)
+    modules = ma.fields.Method("enabled", dump_only=True, metadata={"type": "array", "items": {"type": "string"}})
+
+    def enabled(self, tenant):
+        from hrbpo.core.tenants.services import enabled_modules
+
+        return sorted(enabled_modules(tenant))
+
+
+class TenantUpdateSchema(Schema):
+    name = text(200)
+    timezone = ma.fields.String(**TIMEZONE)
+    locale = ma.fields.String(**LOCALE)
+    currency = ma.fields.String(**CURRENCY)
+
+
+class TenantQuerySchema(Schema):
+    q = ma.fields.String(metadata={"description": "Search slug and name"})
+
+
+class ModuleSchema(Schema):
+    name = ma.fields.String()
+    title = ma.fields.String()
+    version = ma.fields.String()
+    description = ma.fields.String()
+
+
+class ModuleStateSchema(Schema):
+    name = ma.fields.String()
+    enabled = ma.fields.Boolean()
+
+
+class AuditEventSchema(Schema):
+    id = ma.fields.UUID()
+    seq = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_id = ma.fields.UUID(allow_none=True)
+    actor_email = ma.fields.String(allow_none=True)
+    acting_as = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    action = ma.fields.String()
+    target_type = ma.fields.String(allow_none=True)
+    target_id = ma.fields.String(allow_none=True)
+    changes = ma.fields.Dict()
+    request_id = ma.fields.String(allow_none=True)
+    hash = ma.fields.String()
+
+
+class AuditQuerySchema(Schema):
+    action = ma.fields.String()
+    target_id = ma.fields.String()

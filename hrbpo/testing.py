@@ -1,0 +1,270 @@
+"""pytest plugin shipped with hrbpo: fixtures for core and plugin tests.
+
+Loaded automatically (entry point `pytest11`). Every test runs once per
+database backend: SQLite always; PostgreSQL when `HRBPO_TEST_BACKENDS` names
+it (CI) or when one answers at `HRBPO_TEST_PG_URL`. On PostgreSQL the app
+connects as a role that is neither superuser, nor BYPASSRLS, nor owner of any
+table, so row-level security really binds every test.
+
+Fixtures: `app`, `client`, `operator` (an ApiClient), `make_tenant(slug,
+modules=…)` → TenantKit with `hr`, `employee` ApiClients, `tenant_a` /
+`tenant_b`, `count_queries`, `isolation`.
+"""
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("HRBPO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "correct-horse-battery"
+
+
+def _pg_available() -> bool:
+    try:
+        engine = sa.create_engine(_psycopg(PG_URL), connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def backends() -> list[str]:
+    wanted = os.environ.get("HRBPO_TEST_BACKENDS")
+    if wanted:
+        return [b.strip() for b in wanted.split(",") if b.strip()]
+    return ["sqlite", "postgresql"] if _pg_available() else ["sqlite"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: test needs the embedded SQLite backend")
+    config.addinivalue_line("markers", "postgresql_only: test needs PostgreSQL (RLS)")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends(), indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    return request.param
+
+
+def _worker(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _make_postgres(worker: str) -> dict:
+    """A fresh database per worker, migrated by the owner, used by an app role."""
+    name, role = f"hrbpo_test_{worker}", f"hrbpo_app_{worker}"
+    admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+    admin.dispose()
+    base = sa.engine.make_url(_psycopg(PG_URL))
+    return {
+        "SQLALCHEMY_DATABASE_URI": base.set(database=name, username=role, password=None).render_as_string(False),
+        "HRBPO_MIGRATE_DATABASE_URL": base.set(database=name).render_as_string(False),
+        "HRBPO_APP_ROLE": role,
+    }
+
+
+@pytest.fixture(scope="session")
+def _session_app(backend, request, tmp_path_factory):
+    from hrbpo import create_app
+    from hrbpo.core.migrate import upgrade
+
+    instance = tmp_path_factory.mktemp(f"instance-{backend}")
+    config = {
+        "TESTING": True,
+        "HRBPO_CHECK_MIGRATIONS": False,
+        "SECRET_KEY": "test-secret",
+        "HRBPO_UPLOAD_DIR": str(instance / "files"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    if backend == "postgresql":
+        config.update(_make_postgres(_worker(request)))
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.db'}"
+        config["HRBPO_MIGRATE_DATABASE_URL"] = config["SQLALCHEMY_DATABASE_URI"]
+    os.environ.setdefault("HRBPO_INSTANCE_PATH", str(instance))
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    app.config["HRBPO_BACKEND"] = backend
+    yield app
+
+
+def _owner_engine(app):
+    return sa.create_engine(app.config["HRBPO_MIGRATE_DATABASE_URL"])
+
+
+def _wipe(app):
+    from hrbpo.core.db import db
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    engine = _owner_engine(app)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app):
+    from hrbpo.core.extensions import limiter
+
+    limiter.reset()
+    with _session_app.app_context():
+        yield _session_app
+    from hrbpo.core.db import db
+
+    with _session_app.app_context():
+        db.session.remove()
+    _wipe(_session_app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class ApiClient:
+    """A test client that sends one bearer token and JSON by default."""
+
+    def __init__(self, client, token=None, user=None):
+        self.client, self.token, self.user = client, token, user
+
+    def _headers(self, headers):
+        out = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        out.update(headers or {})
+        return out
+
+    def request(self, method, url, headers=None, **kw):
+        return self.client.open(url, method=method, headers=self._headers(headers), **kw)
+
+    def get(self, url, **kw):
+        return self.request("GET", url, **kw)
+
+    def post(self, url, **kw):
+        return self.request("POST", url, **kw)
+
+    def put(self, url, **kw):
+        return self.request("PUT", url, **kw)
+
+    def patch(self, url, **kw):
+        return self.request("PATCH", url, **kw)
+
+    def delete(self, url, **kw):
+        return self.request("DELETE", url, **kw)
+
+
+def login(client, email, password=PASSWORD, tenant=None) -> ApiClient:
+    body = {"email": email, "password": password}
+    if tenant:
+        body["tenant"] = tenant
+    response = client.post("/api/v1/auth/token", json=body)
+    assert response.status_code == 201, response.get_json()
+    return ApiClient(client, response.get_json()["token"], response.get_json()["user"])
+
+
+@pytest.fixture
+def operator(app, client) -> ApiClient:
+    from hrbpo.core.auth.services import create_operator
+
+    create_operator(f"operator-{uuid.uuid4().hex[:8]}@bpo.test", PASSWORD)
+    from hrbpo.core.auth.models import User
+    from hrbpo.core.db import db
+
+    email = db.session.scalars(sa.select(User.email).where(User.is_operator.is_(True))).all()[-1]
+    return login(client, email)
+
+
+@dataclass
+class TenantKit:
+    slug: str
+    id: str
+    hr: ApiClient
+    employee: ApiClient
+    employee_id: str
+    operator: ApiClient
+
+    def url(self, path=""):
+        return f"/api/v1/tenants/{self.slug}{path}"
+
+
+def _create_kit(client, operator, slug, modules=()) -> TenantKit:
+    r = operator.post("/api/v1/tenants", json={"slug": slug, "name": slug.title()})
+    assert r.status_code == 201, r.get_json()
+    tenant_id = r.get_json()["id"]
+    for module in modules:
+        assert operator.put(f"/api/v1/tenants/{slug}/modules/{module}").status_code == 200
+    hr_email, emp_email = f"hr@{slug}.test", f"emp@{slug}.test"
+    r = operator.post(f"/api/v1/tenants/{slug}/employees", json={
+        "first_name": "Erin", "last_name": slug.title(), "email": emp_email, "hire_date": "2024-01-15",
+        "date_of_birth": "1990-05-01", "national_id": "123-45-6789"})
+    assert r.status_code == 201, r.get_json()
+    employee_id = r.get_json()["id"]
+    for email, role, emp in ((hr_email, "hr_admin", None), (emp_email, "employee", employee_id)):
+        body = {"email": email, "password": PASSWORD, "role": role}
+        if emp:
+            body["employee_id"] = emp
+        r = operator.post(f"/api/v1/tenants/{slug}/users", json=body)
+        assert r.status_code == 201, r.get_json()
+    return TenantKit(slug, tenant_id, login(client, hr_email), login(client, emp_email), employee_id, operator)
+
+
+@pytest.fixture
+def make_tenant(client, operator):
+    """make_tenant(slug, modules=()) → TenantKit with an HR admin and an employee."""
+    return lambda slug, modules=(): _create_kit(client, operator, slug, modules)
+
+
+@pytest.fixture
+def tenant_a(make_tenant):
+    return make_tenant("tenant-a")
+
+
+@pytest.fixture
+def tenant_b(make_tenant):
+    return make_tenant("tenant-b")
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as q: ...; q.count is the number of SQL statements."""
+    from hrbpo.core.db import db
+
+    @contextmanager
+    def counting():
+        counter = type("Counter", (), {"count": 0, "statements": []})()
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            if "set_config" not in statement:
+                counter.count += 1
+                counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+
+    return counting

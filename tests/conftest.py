@@ -1,0 +1,1 @@
+"""Fixtures come from the hrbpo.testing pytest plugin (shipped with the package)."""

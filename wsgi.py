@@ -1,0 +1,3 @@
+from hrbpo import create_app
+
+app = create_app()
