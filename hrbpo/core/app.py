@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hrbpo.core import config as settings
+from hrbpo.core import models  # noqa: F401  (registers every core table)
 from hrbpo.core.extensions import api, babel, csrf, db, limiter, login_manager
 from hrbpo.core.plugins.manager import Plugins
 

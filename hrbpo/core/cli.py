@@ -185,6 +185,21 @@ def rotate_keys():
     click.echo(f"Re-encrypted {count} values.")
 
 
+@hrbpo_cli.group("jobs")
+def jobs_cli():
+    """Background and periodic work."""
+
+
+@jobs_cli.command("run")
+@click.option("--task", "only", help="Run only this task (see `flask hrbpo plugins`)")
+def jobs_run(only):
+    """Run the plugins' periodic tasks (reminders, escalations, purges) for every tenant. Schedule it with cron."""
+    from hrbpo.core.jobs import run_periodic
+
+    for line in run_periodic(only):
+        click.echo(line)
+
+
 @hrbpo_cli.command("demo")
 def demo():
     """Load a demo BPO: three tenants, people, logins, modules switched on differently."""

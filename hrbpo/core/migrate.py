@@ -69,8 +69,12 @@ def revision(message: str, branch: str, autogenerate=True):
     cfg.attributes["hrbpo_branch"] = branch
     script = ScriptDirectory.from_config(cfg)
     heads = [r for r in script.get_revisions("heads") if branch in (r.branch_labels or set())]
-    kwargs = {"head": f"{branch}@head"} if heads else {"head": "base", "branch_label": branch,
-                                                        "version_path": _branch_path(branch)}
+    if heads:
+        kwargs = {"head": f"{branch}@head"}
+    else:  # a plugin's first revision: its own branch, after core's tables exist
+        core = [r.revision for r in script.get_revisions("heads") if "core" in (r.branch_labels or set())]
+        kwargs = {"head": "base", "branch_label": branch, "version_path": _branch_path(branch),
+                  "depends_on": core or None}
     command.revision(cfg, message=message, autogenerate=autogenerate, **kwargs)
 
 

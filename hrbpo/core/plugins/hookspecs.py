@@ -68,6 +68,13 @@ def register_commands(cli):
 
 
 @hookspec
+def periodic_tasks():
+    """Return `PeriodicTask`s (name, function(tenant), module) that
+    `flask hrbpo jobs run` (cron, or the RQ scheduler) runs for every tenant
+    with the module on: reminders, escalations, retention purges."""
+
+
+@hookspec
 def template_globals():
     """Return a dict of names to expose to every Jinja template."""
 

@@ -1,4 +1,5 @@
 """Small value types plugins return from hooks."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,3 +55,10 @@ class WorkItem:
     url: str
     due_on: date | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    name: str
+    run: Callable  # run(tenant) inside the tenant's context; returns a short summary
+    module: str

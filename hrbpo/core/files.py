@@ -1,0 +1,107 @@
+"""Tenant-private file storage (evidence, resumes, life-event proof).
+
+Files are kept outside the web root under HRBPO_UPLOAD_DIR/<tenant>/<id>,
+their type judged by content (magic bytes), never by name or the client's
+Content-Type. Serving goes through `send()` after the caller's own check.
+"""
+import hashlib
+import io
+import uuid
+import zipfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, send_file
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.utils import secure_filename
+
+from hrbpo.core import audit, tenancy
+from hrbpo.core.db import TenantScoped, Timestamped, db, get_or_404
+from hrbpo.core.errors import DomainError
+
+PDF, PNG, JPEG, DOCX = "application/pdf", "image/png", "image/jpeg", \
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EVIDENCE_TYPES = (PDF, PNG, JPEG)
+
+
+class TooLarge(DomainError):
+    status = 413
+    type = "payload-too-large"
+
+
+class UnsupportedType(DomainError):
+    status = 415
+    type = "unsupported-media-type"
+
+
+class StoredFile(TenantScoped, Timestamped, db.Model):
+    __tablename__ = "stored_files"
+
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    purpose: Mapped[str] = mapped_column(sa.String(40), default="evidence")
+
+
+def sniff(head: bytes, data: bytes) -> str | None:
+    """The real type of a file from its first bytes."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return DOCX
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def _path(tenant_id, file_id) -> Path:
+    return Path(current_app.config["HRBPO_UPLOAD_DIR"]) / str(tenant_id) / str(file_id)
+
+
+def store(upload, allowed=EVIDENCE_TYPES, purpose="evidence", max_bytes=None, uploaded_by=None) -> StoredFile:
+    """Validate and keep an uploaded file (a werkzeug FileStorage) for the current tenant."""
+    limit = max_bytes or current_app.config["HRBPO_MAX_UPLOAD_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+    if not data:
+        from hrbpo.core.errors import Invalid
+
+        raise Invalid({"file": ["The file is empty."]})
+    kind = sniff(data[:16], data)
+    if kind not in allowed:
+        names = ", ".join(t.split("/")[-1].split(".")[-1].upper() for t in allowed)
+        raise UnsupportedType(f"Only {names} files are accepted (judged by content, not by name).")
+    stored = StoredFile(filename=secure_filename(upload.filename or "") or "upload", content_type=kind,
+                        size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by,
+                        purpose=purpose)
+    db.session.add(stored)
+    db.session.flush()
+    path = _path(stored.tenant_id, stored.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    audit.record("file.upload", stored, {"filename": stored.filename, "type": kind, "size": len(data)})
+    return stored
+
+
+def get(file_id) -> StoredFile:
+    return get_or_404(StoredFile, file_id, "File not found.")
+
+
+def read(stored: StoredFile) -> bytes:
+    return _path(stored.tenant_id, stored.id).read_bytes()
+
+
+def send(stored: StoredFile):
+    """A download response; the caller has already checked who may see it."""
+    return send_file(_path(tenancy.require_tenant_id(), stored.id), mimetype=stored.content_type,
+                     as_attachment=True, download_name=stored.filename)

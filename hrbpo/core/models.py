@@ -1,0 +1,10 @@
+"""Every core model, imported once so the metadata (and Alembic) sees them all."""
+from hrbpo.core.api.idempotency import IdempotencyRecord
+from hrbpo.core.audit import AuditEvent
+from hrbpo.core.auth.models import ApiToken, Membership, User
+from hrbpo.core.files import StoredFile
+from hrbpo.core.people.models import Employee
+from hrbpo.core.tenants.models import Tenant, TenantModule
+
+__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "Membership", "StoredFile", "Tenant",
+           "TenantModule", "User"]
