@@ -65,20 +65,25 @@ def _worker(request) -> str:
 
 def _make_postgres(worker: str) -> dict:
     """A fresh database per worker, migrated by the owner, used by an app role."""
-    name, role = f"hrbpo_test_{worker}", f"hrbpo_app_{worker}"
+    # Unique per pytest process: several runs may share one server.
+    name, role = f"hrbpo_test_{worker}_{os.getpid()}", f"hrbpo_app_{worker}"
     admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
         if not exists:
-            conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+            try:
+                conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+            except sa.exc.ProgrammingError:  # a parallel run created it first
+                pass
     admin.dispose()
     base = sa.engine.make_url(_psycopg(PG_URL))
     return {
         "SQLALCHEMY_DATABASE_URI": base.set(database=name, username=role, password=None).render_as_string(False),
         "HRBPO_MIGRATE_DATABASE_URL": base.set(database=name).render_as_string(False),
         "HRBPO_APP_ROLE": role,
+        "HRBPO_TEST_DATABASE": name,
     }
 
 
@@ -107,6 +112,16 @@ def _session_app(backend, request, tmp_path_factory):
         upgrade()
     app.config["HRBPO_BACKEND"] = backend
     yield app
+    if backend == "postgresql":
+        with app.app_context():
+            from hrbpo.core.db import db
+
+            db.session.remove()
+            db.engine.dispose()
+        admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{app.config["HRBPO_TEST_DATABASE"]}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _owner_engine(app):
