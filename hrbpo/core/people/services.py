@@ -1,4 +1,6 @@
 """Employees and the logins that belong to a tenant."""
+from datetime import date
+
 import sqlalchemy as sa
 from flask import g
 
@@ -62,33 +64,32 @@ def create_employee(data: dict, *, source="manual", fire=True) -> Employee:
 
 
 def update_employee(employee: Employee, changes: dict) -> Employee:
+    """Apply a PATCH. A termination date (or status `terminated`) terminates
+    the employee; status `active` rehires (clears the termination date)."""
     changes = dict(changes)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
         if _email_taken(changes["email"], employee.id):
             raise Conflict(f"An employee with email {changes['email']} already exists in this tenant.")
-    terminating = (changes.get("status") == "terminated" or changes.get("termination_date")) and employee.status != "terminated"
-    if changes.get("status") == "active" and employee.status == "terminated":
-        changes.setdefault("termination_date", None)
-    if terminating:
+    if changes.get("termination_date") or changes.get("status") == "terminated":
         changes["status"] = "terminated"
-        changes.setdefault("termination_date", None)
-        if changes["termination_date"] is None:
-            from datetime import date
-
-            changes["termination_date"] = date.today()
+        changes["termination_date"] = changes.get("termination_date") or employee.termination_date or date.today()
+    elif changes.get("status") == "active":
+        changes["termination_date"] = None
+    hire_date = changes.get("hire_date", employee.hire_date)
+    if changes.get("termination_date") and changes["termination_date"] < hire_date:
+        raise Invalid({"termination_date": ["Must not be before the hire date."]})
+    terminating = changes.get("status") == "terminated" and employee.status != "terminated"
     diff = {}
     for key, value in changes.items():
-        if key == "national_id":
-            if value != employee.national_id:
-                diff["national_id"] = ["***", "***"]
-                employee.set_national_id(value)
+        current = employee.national_id if key == "national_id" else getattr(employee, key)
+        if current == value:
             continue
-        if getattr(employee, key) != value:
-            diff[key] = [getattr(employee, key), value]
+        diff[key] = [current, value]
+        if key == "national_id":
+            employee.set_national_id(value)
+        else:
             setattr(employee, key, value)
-    if termination_after_hire(employee):
-        raise Invalid({"termination_date": ["Must not be before the hire date."]})
     if not diff:
         return employee
     db.session.flush()
@@ -99,10 +100,6 @@ def update_employee(employee: Employee, changes: dict) -> Employee:
     else:
         emit(tenant, "employee_updated", employee=employee, changes=diff)
     return employee
-
-
-def termination_after_hire(employee) -> bool:
-    return employee.termination_date is not None and employee.termination_date < employee.hire_date
 
 
 def add_user(email, role, password=None, employee_id=None) -> tuple[User, Membership]:
