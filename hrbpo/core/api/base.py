@@ -1,11 +1,12 @@
 """The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from hrbpo.core.errors import DomainError
+from hrbpo.core.errors import Conflict, DomainError, Invalid
 
 PROBLEM_BASE = "https://hrbpo.dev/problems/"
 PROBLEM_TYPES = {
@@ -102,9 +103,25 @@ class ProblemApi(Api):
             return html_error(error)
         return problem(error.status, error.detail, error.errors, error.type)
 
+    def handle_integrity_error(self, error):
+        """Safety net: a unique or foreign key the database enforced (e.g. two
+        concurrent requests racing past a service check) is a conflict, not a 500."""
+        from hrbpo.core.db import db
+
+        db.session.rollback()
+        return self.handle_domain_error(Conflict("This conflicts with existing data (a duplicate or a missing reference)."))
+
+    def handle_data_error(self, error):
+        from hrbpo.core.db import db
+
+        db.session.rollback()
+        return self.handle_domain_error(Invalid({}, "A value is out of range, too long or malformed."))
+
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, self.handle_domain_error)
+        self._app.register_error_handler(sa.exc.IntegrityError, self.handle_integrity_error)
+        self._app.register_error_handler(sa.exc.DataError, self.handle_data_error)
 
 
 class PageArgs(ma.Schema):
@@ -138,8 +155,6 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
 
 def paginate(query, args: dict) -> dict:
     """Run `query` (a Select) for one page, plus its total, in two statements."""
-    import sqlalchemy as sa
-
     from hrbpo.core.db import db
 
     page, per_page = args["page"], args["per_page"]
