@@ -1,5 +1,6 @@
 """Database: SQLAlchemy models, the TenantScoped mixin and the hooks that keep
 every tenant inside its own rows (DESIGN decisions 1 and 2)."""
+import sqlite3
 import uuid
 from datetime import datetime, timezone
 
@@ -126,6 +127,16 @@ def _stamp_tenant(session, flush_context, instances):
             raise tenancy.TenantNotSet(f"{type(obj).__name__} has no tenant")
 
 
+@event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite ignores foreign keys unless asked per connection; the composite
+    tenant keys (decision 1) must hold there too."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+
 _RLS_SQL = sa.text("SELECT set_config('hrbpo.tenant_id', :tenant, true), set_config('hrbpo.all_tenants', :all, true)")
 
 
@@ -140,8 +151,16 @@ def apply_rls_settings():
     if not has_app_context() or "sqlalchemy" not in current_app.extensions:
         return
     session = db.session()
-    if session.in_transaction() and db.engine.dialect.name == "postgresql":
-        session.connection().execute(_RLS_SQL, tenancy.rls_settings())
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active or db.engine.dialect.name != "postgresql":
+        return
+    from psycopg.pq import TransactionStatus
+
+    connection = session.connection()
+    # A failed statement aborted the transaction: it can only roll back (and the
+    # next one starts from after_begin), so do not mask the original error.
+    if connection.connection.driver_connection.info.transaction_status != TransactionStatus.INERROR:
+        connection.execute(_RLS_SQL, tenancy.rls_settings())
 
 
 class Encrypted(sa.types.TypeDecorator):

@@ -42,6 +42,10 @@ def run():
     engine = create_engine(config.get_main_option("sqlalchemy.url") or current_app.config["HRBPO_MIGRATE_DATABASE_URL"],
                            poolclass=pool.NullPool)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy tables; enforced foreign keys would cascade.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=db.metadata,

@@ -1,12 +1,15 @@
 """/api/v1/tenants…, /api/v1/modules and the tenant's audit log."""
+from functools import wraps
+
 import sqlalchemy as sa
-from flask import g
+from flask import abort, g
 from flask_smorest import Blueprint
 
 from hrbpo.core import tenancy
 from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.audit import AuditEvent
+from hrbpo.core.auth.context import access_for, tenant_by_slug
 from hrbpo.core.auth.permissions import operator_required, requires
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.tenants import services
@@ -67,8 +70,27 @@ def list_modules():
     return list(plugins().modules.values())
 
 
+def operator_in_tenant(view):
+    """Operator-only writes inside a tenant: 403 for the tenant's own members
+    (they may see it), 404 for everybody else (no hint the tenant exists)."""
+
+    @wraps(view)
+    def wrapped(*args, slug, **kwargs):
+        user = g.get("user")
+        if user is None:
+            abort(401)
+        if not user.is_operator:
+            tenant = tenant_by_slug(slug)
+            if tenant is None or access_for(user, tenant) is None:
+                abort(404, "No such tenant.")
+            abort(403, "Only BPO operators may do this.")
+        return view(*args, slug=slug, **kwargs)
+
+    return wrapped
+
+
 @blp.route("/tenants/<slug>/modules/<name>", methods=["PUT"])
-@operator_required
+@operator_in_tenant
 @blp.response(200, ModuleStateSchema)
 @blp.alt_response(404, description="No such tenant or module")
 def enable_module(slug, name):
@@ -78,7 +100,7 @@ def enable_module(slug, name):
 
 
 @blp.route("/tenants/<slug>/modules/<name>", methods=["DELETE"])
-@operator_required
+@operator_in_tenant
 @blp.response(200, ModuleStateSchema)
 @blp.alt_response(404, description="No such tenant or module")
 def disable_module(slug, name):
