@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hrbpo.core import config as settings
 from hrbpo.core import models  # noqa: F401  (registers every core table)
-from hrbpo.core.extensions import api, babel, csrf, db, limiter, login_manager
+from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.plugins.manager import Plugins
 
 
@@ -37,9 +37,9 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     limiter.init_app(app)
-    from hrbpo.core.i18n import select_locale, select_timezone
+    from hrbpo.core import i18n
 
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    i18n.init_app(app, registry)
     _init_api(app, registry)
     _init_pages(app, registry)
     _init_request_hooks(app)

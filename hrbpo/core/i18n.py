@@ -1,7 +1,23 @@
-"""Language and time zone: the user's choice, else the tenant's, else the browser's."""
+"""Languages: which catalogue a request uses, where catalogues live, and the
+locale-aware formatting helpers templates get.
+
+Locale: the user's choice, else the tenant's, else the browser's. Time zone:
+the tenant's. Catalogues: core's (`hrbpo/core/translations`, which also covers
+the built-in plugins) plus a `translations` folder in any plugin package that
+ships one; later folders override earlier ones for the same message.
+"""
+import importlib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
 from flask import g, request
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time
 
 from hrbpo.core.config import RTL_LOCALES, SUPPORTED_LOCALES
+
+CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+# Browsers may send the macrolanguage code for Norwegian.
+ALIASES = {"no": "nb"}
 
 
 def select_locale():
@@ -11,7 +27,8 @@ def select_locale():
     tenant = g.get("tenant")
     if tenant is not None and tenant.locale in SUPPORTED_LOCALES:
         return tenant.locale
-    return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
+    best = request.accept_languages.best_match(SUPPORTED_LOCALES + tuple(ALIASES))
+    return ALIASES.get(best, best) or "en"
 
 
 def select_timezone():
@@ -21,3 +38,37 @@ def select_timezone():
 
 def text_direction(locale: str) -> str:
     return "rtl" if str(locale).split("_")[0] in RTL_LOCALES else "ltr"
+
+
+def translation_directories(registry) -> list[str]:
+    """Core's catalogue folder, then each loaded plugin's `translations` folder."""
+    folders = [CORE_TRANSLATIONS]
+    for name in registry.modules:
+        package = importlib.import_module(registry.package_of(name))
+        folders.append(Path(package.__file__).parent / "translations")
+    return [str(f) for f in dict.fromkeys(folders) if f.is_dir()]
+
+
+def money(amount, currency=None):
+    """`{{ plan.cost | money }}`: a string/Decimal amount in the tenant's currency
+    (or `currency`), written the way the current locale writes money."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    tenant = g.get("tenant")
+    return format_currency(value, currency or (tenant.currency if tenant is not None else "USD"))
+
+
+def init_app(app, registry):
+    from hrbpo.core.extensions import babel
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories(registry)))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel registers filters (dateformat, datetimeformat, currencyformat, …);
+    # the same functions as globals read better with several arguments.
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_time=format_time,
+                                 format_currency=format_currency, format_decimal=format_decimal)
+    app.jinja_env.filters["money"] = money

@@ -1,0 +1,88 @@
+/* hrbpo's own script. The CSP forbids inline scripts, so pages declare what
+   they need with attributes and this file does the work:
+   - htmx requests carry the CSRF token from <meta name="csrf-token">;
+   - <canvas data-chart='{"type": "bar", "data": {...}}'> becomes a Chart.js chart;
+   - <form data-confirm="Really?"> asks before submitting;
+   - <select data-autosubmit> submits its form when changed. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // htmx 4 names the event htmx:config:request (headers on ctx.request);
+  // htmx 2 named it htmx:configRequest (headers on detail).
+  function addCsrfHeader(event) {
+    var detail = event.detail || {};
+    var headers = detail.ctx ? detail.ctx.request.headers : detail.headers;
+    var method = (detail.ctx ? detail.ctx.request.method : detail.verb || "").toUpperCase();
+    if (headers && method !== "GET" && method !== "HEAD") headers["X-CSRFToken"] = csrfToken();
+  }
+  document.addEventListener("htmx:config:request", addCsrfHeader);
+  document.addEventListener("htmx:configRequest", addCsrfHeader);
+
+  var PALETTE = ["#1d3557", "#e76f51", "#2a9d8f", "#e9c46a", "#6d597a", "#457b9d", "#8ab17d", "#b56576"];
+
+  function chartConfig(canvas) {
+    var config = JSON.parse(canvas.getAttribute("data-chart"));
+    var rtl = document.documentElement.dir === "rtl";
+    var options = config.options = config.options || {};
+    options.locale = options.locale || document.documentElement.lang || "en";
+    options.maintainAspectRatio = false;
+    options.plugins = options.plugins || {};
+    options.plugins.legend = Object.assign({rtl: rtl, display: (config.data.datasets || []).length > 1},
+                                           options.plugins.legend);
+    options.plugins.tooltip = Object.assign({rtl: rtl}, options.plugins.tooltip);
+    // Right to left: the horizontal axis runs from the right, the value axis sits on the right.
+    if (rtl && config.type !== "pie" && config.type !== "doughnut") {
+      options.scales = options.scales || {};
+      options.scales.x = Object.assign({reverse: true}, options.scales.x);
+      options.scales.y = Object.assign({position: "right"}, options.scales.y);
+    }
+    (config.data.datasets || []).forEach(function (dataset, i) {
+      var several = config.type === "pie" || config.type === "doughnut" ||
+        (config.data.datasets.length === 1 && config.type === "bar");
+      if (!dataset.backgroundColor) {
+        dataset.backgroundColor = several ? config.data.labels.map(function (_, j) { return PALETTE[j % PALETTE.length]; })
+                                          : PALETTE[i % PALETTE.length];
+      }
+    });
+    return config;
+  }
+
+  function drawCharts(root) {
+    if (typeof Chart === "undefined") return;
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.color = getComputedStyle(document.body).color;
+    (root.querySelectorAll ? root : document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.hrbpoChart) return;
+      try {
+        canvas.hrbpoChart = new Chart(canvas, chartConfig(canvas));
+      } catch (error) {
+        canvas.setAttribute("data-chart-error", String(error));
+        if (window.console) console.error("hrbpo chart:", error);
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.requestSubmit();
+  });
+
+  if (window.htmx && htmx.onLoad) {
+    htmx.onLoad(drawCharts);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  } else {
+    drawCharts(document);
+  }
+})();
