@@ -1,9 +1,129 @@
-"""Benefits module."""
-from hrbpo.core.plugins import PluginMeta, hookimpl
+"""Benefits module: plan catalogue, enrolment windows, employee self-service
+enrolment with dependants, life events and the carrier 834 feed."""
+from pathlib import Path
 
-meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0", description="Benefits for client tenants")
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from hrbpo.core.db import db
+from hrbpo.core.plugins import PluginMeta, hookimpl
+from hrbpo.core.plugins.types import Card, NavItem, PeriodicTask, Permission, Task, WorkItem
+from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
+
+meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
+                  description="Benefit plans, enrolment windows, self-service enrolment and carrier 834 feeds")
+BASE = "/t/{slug}/benefits/"
 
 
 @hookimpl
 def plugin_meta():
     return meta
+
+
+@hookimpl
+def migrations_path():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def api_blueprints():
+    from hrbpo.plugins.benefits.api import blp
+
+    return [blp]
+
+
+@hookimpl
+def portal_blueprints():
+    from hrbpo.plugins.benefits.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def permissions():
+    return [Permission("benefits.manage", "Set up benefit plans and windows, enrol for employees, export 834 files",
+                       ("hr_admin",))]
+
+
+@hookimpl
+def settings_schema():
+    from hrbpo.plugins.benefits.schemas import BenefitsSettingsSchema
+
+    return BenefitsSettingsSchema
+
+
+@hookimpl
+def periodic_tasks():
+    from hrbpo.plugins.benefits.reports import send_reminders
+
+    return [PeriodicTask("benefits.reminders", send_reminders, meta.name)]
+
+
+@hookimpl
+def nav_items(tenant, user, role):
+    return [NavItem(str(_l("Benefits")), BASE.format(slug=tenant.slug), order=30)]
+
+
+def _open_windows_without_enrolment(employee):
+    from hrbpo.plugins.benefits import services
+    from hrbpo.plugins.benefits.models import Enrollment, Window
+
+    today = services.tenant_today()
+    done = sa.select(Enrollment.window_id).where(Enrollment.employee_id == employee.id,
+                                                 Enrollment.status == "submitted")
+    return db.session.scalars(services.window_query(employee.id).where(
+        Window.starts_on <= today, Window.ends_on >= today, Window.id.not_in(done))).all()
+
+
+@hookimpl
+def dashboard_cards(tenant, user, role):
+    from hrbpo.core.auth.permissions import current_access
+    from hrbpo.core.people.models import Employee
+    from hrbpo.plugins.benefits.models import LifeEvent
+
+    url = BASE.format(slug=tenant.slug)
+    access = current_access()
+    if access.can("benefits.manage"):
+        pending = db.session.scalar(sa.select(sa.func.count()).select_from(LifeEvent)
+                                    .where(LifeEvent.status == "pending"))
+        return [Card(str(_l("Benefits")), url, (str(_l("%(n)s life events to review", n=pending)),), order=30)]
+    employee = db.session.get(Employee, (tenant.id, access.employee_id)) if access.employee_id else None
+    if employee is None:
+        return []
+    windows = _open_windows_without_enrolment(employee)
+    lines = tuple(str(_l("Enrol by %(day)s: %(name)s", day=w.ends_on.isoformat(), name=w.name)) for w in windows)
+    return [Card(str(_l("Benefits")), url, lines or (str(_l("Your coverage and dependants")),), order=30)]
+
+
+@hookimpl
+def employee_tasks(tenant, employee):
+    return [Task(str(_l("Choose your benefits: %(name)s", name=w.name)),
+                 BASE.format(slug=tenant.slug) + f"enrol/{w.id}", w.ends_on, meta.name)
+            for w in _open_windows_without_enrolment(employee)]
+
+
+@hookimpl
+def work_queue(tenant):
+    from hrbpo.core import tenancy
+    from hrbpo.plugins.benefits.models import LifeEvent
+
+    with tenancy.tenant_context(tenant):
+        events = db.session.scalars(sa.select(LifeEvent).where(LifeEvent.status == "pending")
+                                    .order_by(LifeEvent.created_at)).all()
+        return [WorkItem(tenant.slug, "benefits.life_event", f"Life event to approve: {e.kind.replace('_', ' ')} "
+                         f"({e.employee.full_name})", BASE.format(slug=tenant.slug) + "life-events",
+                         extra={"event_id": str(e.id)}) for e in events]
+
+
+@hookimpl
+def employee_hired(tenant, employee, source):
+    from hrbpo.plugins.benefits import services
+
+    services.open_new_hire_window(employee)
+
+
+@hookimpl
+def employee_terminated(tenant, employee):
+    from hrbpo.plugins.benefits import services
+
+    services.end_coverage(employee)
