@@ -134,6 +134,10 @@ class Dependent(TenantScoped, Timestamped, db.Model):
         self.date_of_birth_enc = value.isoformat()
 
     @property
+    def birth_year(self) -> int:
+        return self.date_of_birth.year
+
+    @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 

@@ -176,7 +176,7 @@ class Interchange:
                      clean(self.plan.carrier_id or self.plan.carrier or NO_CARRIER, 80))
         for member in members:
             self.member(member, dependents)
-        self.seg("SE", len(self.segments), "0001")
+        self.seg("SE", len(self.segments) + 1, "0001")  # ST through SE
         tail = [f"GE*1*{self.control}~", f"IEA*1*{control}~"]
         return "\n".join(head + self.segments + tail) + "\n"
 
@@ -218,18 +218,18 @@ class Interchange:
         for election in member.elections:
             if dependent_id is not None and dependent_id not in election.dependent_ids:
                 continue
-            self._hd(member.maintenance, election)
-            self.seg("DTP", "348", "D8", d8(start))
+            self._hd(member.maintenance, election, start)
         for election, ends in member.dropped:
             if dependent_id is not None and dependent_id not in election.dependent_ids:
                 continue
-            self._hd(CANCEL, election)
-            self.seg("DTP", "348", "D8", d8(start))
-            self.seg("DTP", "349", "D8", d8(max(ends, start)))
+            self._hd(CANCEL, election, start, max(ends, start))
 
-    def _hd(self, maintenance, election):
+    def _hd(self, maintenance, election, starts: date, ends: date | None = None):
         plan = election.plan
         self.seg("HD", maintenance, "", INSURANCE_LINE[plan.kind], clean(plan.name, 50), COVERAGE_LEVEL[election.tier])
+        self.seg("DTP", "348", "D8", d8(starts))
+        if ends is not None:
+            self.seg("DTP", "349", "D8", d8(ends))
         if plan.group_number:
             self.seg("REF", "1L", clean(plan.group_number, 50))
 
