@@ -30,3 +30,59 @@ def test_full_file_validates_with_dependants(ben, open_window):
     assert ok, text + "\n" + ack
     assert text.count("ISA*") == 2  # one interchange per carrier
     assert "INS*N*01*030" in text and "INS*N*19*030" in text and "HD*030**HLT*GOLD PPO*FAM" in text
+
+
+def control_numbers(text):
+    return [int(n) for n in re.findall(r"\*00501\*(\d{9})\*", text)]
+
+
+def test_change_file_reports_adds_changes_and_terminations(ben, open_window):
+    window, medical, dental = open_window
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}])
+    other = ben.kit.hr.post(ben.kit.url("/employees"), json={
+        "first_name": "Tom", "last_name": "Leaver", "email": "tom@ben-a.test", "hire_date": "2020-01-01"}).get_json()
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}],
+              client=ben.kit.hr, employee_id=other["id"])
+    url = ben.url(f"/exports/834?window_id={window['id']}&carrier=Acme Health")
+    full = ben.kit.hr.get(url).get_data(as_text=True)
+    assert validate(full)[0] and full.count("INS*Y*18*030") == 2
+    assert ben.kit.hr.get(url + "&kind=change").status_code == 409  # nothing changed since
+
+    # The employee switches tier; Tom leaves; a new subscriber joins.
+    spouse = ben.dependent("spouse")
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee_spouse", "dependent_ids": [spouse["id"]]}])
+    ben.kit.hr.patch(ben.kit.url(f"/employees/{other['id']}"), json={"termination_date": str(date.today())})
+    joiner = ben.kit.hr.post(ben.kit.url("/employees"), json={
+        "first_name": "Jo", "last_name": "Iner", "email": "jo@ben-a.test", "hire_date": "2020-01-01"}).get_json()
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}],
+              client=ben.kit.hr, employee_id=joiner["id"])
+    change = ben.kit.hr.get(url + "&kind=change").get_data(as_text=True)
+    ok, ack = validate(change)
+    assert ok, change + ack
+    assert "BGN*00*" in change and "INS*Y*18*001" in change and "INS*N*01*001" in change
+    # Tom left before his coverage began: it ends the day it would have started.
+    starts = window["coverage_starts_on"].replace("-", "")
+    assert "INS*Y*18*024*07*A***TE" in change and f"DTP*349*D8*{starts}" in change
+    assert "INS*Y*18*021*28" in change
+    assert control_numbers(change)[0] > control_numbers(full)[0]
+
+
+def test_control_numbers_increase_per_tenant(ben, ben_b, open_window):
+    window, medical, dental = open_window
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []},
+                             {"plan_id": dental["id"], "tier": "employee", "dependent_ids": []}])
+    first = control_numbers(ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}")).get_data(as_text=True))
+    second = control_numbers(ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}")).get_data(as_text=True))
+    assert first == [1, 2] and second == [3, 4]
+    plan_b = ben_b.plan()
+    window_b = ben_b.window([plan_b["id"]])
+    ben_b.enrol(window_b["id"], [{"plan_id": plan_b["id"], "tier": "employee", "dependent_ids": []}])
+    text_b = ben_b.kit.hr.get(ben_b.url(f"/exports/834?window_id={window_b['id']}")).get_data(as_text=True)
+    assert control_numbers(text_b) == [1]
+
+
+def test_834_needs_hr_and_a_window(ben, open_window):
+    window, _, _ = open_window
+    assert ben.kit.employee.get(ben.url(f"/exports/834?window_id={window['id']}")).status_code == 403
+    assert ben.kit.hr.get(ben.url("/exports/834")).status_code == 422
+    assert ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}")).status_code == 409  # nobody covered
