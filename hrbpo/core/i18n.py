@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import g, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, refresh
 
 from hrbpo.core.config import RTL_LOCALES, SUPPORTED_LOCALES
 
@@ -67,6 +67,10 @@ def init_app(app, registry):
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories(registry)))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel picks the language once per request, at the first translated
+    # string; URL preprocessors (caller, tenant) may translate before they know
+    # who is asking, so pick again once they have run.
+    app.before_request(refresh)
     # Flask-Babel registers filters (dateformat, datetimeformat, currencyformat, …);
     # the same functions as globals read better with several arguments.
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_time=format_time,
