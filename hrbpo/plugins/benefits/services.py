@@ -234,9 +234,9 @@ def dependent_query(employee_id):
 # --- Enrolment
 
 
-def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> Enrollment:
-    """Record an employee's elections for a window, replacing their previous
-    submission in it. The caller retries on IntegrityError (a concurrent twin)."""
+def enrollment_target(window_id, employee_id, access) -> tuple[Window, Employee]:
+    """The window and employee of a submission, checked: the employee is the
+    caller (or HR acts for them), the window is theirs and open today."""
     employee = employee_for(employee_id, access)
     window = window_for(window_id, None if access.can("benefits.manage") else employee.id)
     if window.employee_id not in (None, employee.id):
@@ -247,6 +247,12 @@ def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> 
     if not window.is_open_on(today):
         raise Conflict(f"The window {window.name!r} is open from {window.starts_on} to {window.ends_on}; "
                        f"today is {today} in the tenant's time zone, so elections cannot change.")
+    return window, employee
+
+
+def price_elections(window: Window, employee: Employee, elections: list[dict]) -> tuple[list[Election], str]:
+    """The elections checked against the window, eligibility and tier rules,
+    with their costs (unsaved), and their currency; or Invalid."""
     periods = pay_periods()
     offered = {p.id: p for p in window.plans}
     dependents = {d.id: d for d in db.session.scalars(dependent_query(employee.id))}
@@ -261,8 +267,8 @@ def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> 
             errors[f"elections.{i}.plan_id"] = [problem]
             continue
         if choice.get("waive"):
-            rows.append(Election(plan_id=plan.id, position=i, waived=True, waive_reason=choice.get("waive_reason"),
-                                 dependent_ids=[]))
+            rows.append(Election(plan_id=plan.id, plan=plan, position=i, waived=True,
+                                 waive_reason=choice.get("waive_reason"), dependent_ids=[]))
             continue
         tier = plan.tier(choice["tier"])
         if tier is None:
@@ -280,7 +286,7 @@ def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> 
         employee_price, employer_price = tier_costs(tier, employee, window.coverage_starts_on)
         mine, theirs = cost(employee_price, tier.period, periods), cost(employer_price, tier.period, periods)
         currencies.add(plan.currency)
-        rows.append(Election(plan_id=plan.id, position=i, tier=tier.tier,
+        rows.append(Election(plan_id=plan.id, plan=plan, position=i, tier=tier.tier,
                              dependent_ids=[str(d) for d in choice["dependent_ids"]],
                              employee_cost=mine.per_paycheck, employer_cost=theirs.per_paycheck,
                              employee_cost_per_year=mine.per_year, employer_cost_per_year=theirs.per_year))
@@ -288,15 +294,21 @@ def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> 
         errors["elections"] = [f"The elected plans are priced in different currencies ({', '.join(sorted(currencies))})."]
     if errors:
         raise Invalid(errors, "Some elections cannot be accepted; see errors.")
+    return rows, currencies.pop() if currencies else current_tenant().currency
 
+
+def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> Enrollment:
+    """Record an employee's elections for a window, replacing their previous
+    submission in it. The caller retries on IntegrityError (a concurrent twin)."""
+    window, employee = enrollment_target(window_id, employee_id, access)
+    rows, currency = price_elections(window, employee, elections)
     previous = current_enrollment(employee.id, window.id)
     if previous is not None:
         # Conditional on the status, so two concurrent submissions cannot both replace it.
         db.session.execute(sa.update(Enrollment).where(Enrollment.id == previous.id, Enrollment.status == "submitted")
                            .values(status="replaced", ended_at=utcnow()).execution_options(synchronize_session=False))
     enrollment = Enrollment(employee_id=employee.id, window_id=window.id, status="submitted",
-                            currency=currencies.pop() if currencies else current_tenant().currency,
-                            pay_periods=periods, submitted_by=actor_id(),
+                            currency=currency, pay_periods=pay_periods(), submitted_by=actor_id(),
                             replaces_id=previous.id if previous else None, elections=rows)
     db.session.add(enrollment)
     db.session.flush()

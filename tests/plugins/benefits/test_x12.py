@@ -1,6 +1,7 @@
 """The carrier feed: X12 834 files that pyx12 accepts."""
 import io
 import re
+from datetime import date
 
 import pyx12.error_handler
 import pyx12.params
