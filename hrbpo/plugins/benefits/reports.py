@@ -30,6 +30,12 @@ def eligible_employees(window: Window):
     return query
 
 
+def not_started(window: Window):
+    """Eligible employees with no current submission in the window, by name."""
+    done = sa.select(Enrollment.employee_id).where(Enrollment.window_id == window.id, Enrollment.status == "submitted")
+    return eligible_employees(window).where(Employee.id.not_in(done)).order_by(Employee.last_name, Employee.first_name)
+
+
 def progress(window: Window) -> dict:
     """Counts of eligible employees who enrolled, waived everything, or have not started."""
     eligible = db.session.scalar(sa.select(sa.func.count()).select_from(eligible_employees(window).subquery()))
@@ -150,11 +156,8 @@ def send_reminders(tenant) -> str:
                                                          Window.ends_on <= horizon)).all()
     sent = 0
     for window in windows:
-        done = sa.select(Enrollment.employee_id).where(Enrollment.window_id == window.id,
-                                                       Enrollment.status == "submitted")
         reminded = sa.select(EnrollmentReminder.employee_id).where(EnrollmentReminder.window_id == window.id)
-        waiting = db.session.scalars(eligible_employees(window).where(Employee.id.not_in(done),
-                                                                      Employee.id.not_in(reminded))).all()
+        waiting = db.session.scalars(not_started(window).where(Employee.id.not_in(reminded))).all()
         for employee in waiting:
             reminder = EnrollmentReminder(employee_id=employee.id, window_id=window.id)
             db.session.add(reminder)

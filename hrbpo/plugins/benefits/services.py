@@ -267,8 +267,10 @@ def price_elections(window: Window, employee: Employee, elections: list[dict]) -
             errors[f"elections.{i}.plan_id"] = [problem]
             continue
         if choice.get("waive"):
+            zero = Decimal("0.00")
             rows.append(Election(plan_id=plan.id, plan=plan, position=i, waived=True,
-                                 waive_reason=choice.get("waive_reason"), dependent_ids=[]))
+                                 waive_reason=choice.get("waive_reason"), dependent_ids=[], employee_cost=zero,
+                                 employer_cost=zero, employee_cost_per_year=zero, employer_cost_per_year=zero))
             continue
         tier = plan.tier(choice["tier"])
         if tier is None:

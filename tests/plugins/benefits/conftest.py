@@ -65,3 +65,6 @@ def ben_b(make_tenant):
 def open_window(ben):
     medical, dental = ben.plan(), ben.plan(DENTAL)
     return ben.window([medical["id"], dental["id"]]), medical, dental
+
+
+from hrbpo.testing import PASSWORD as PASSWORD_LOGIN  # noqa: E402,F401  (the kits' logins)
