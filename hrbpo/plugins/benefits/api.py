@@ -2,7 +2,7 @@
 import uuid
 
 import sqlalchemy as sa
-from flask import g, make_response
+from flask import g, make_response, request
 from flask_smorest import Blueprint
 
 from hrbpo.core import files
@@ -14,7 +14,7 @@ from hrbpo.plugins.benefits import reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (CoverageSchema, DependentSchema, EnrollmentInSchema, EnrollmentQuerySchema,
                                             EnrollmentSchema, ExportQuerySchema, LifeEventDecisionSchema,
-                                            LifeEventFileSchema, LifeEventInSchema, LifeEventSchema, PlanSchema,
+                                            LifeEventInSchema, LifeEventSchema, PlanSchema,
                                             EnrollmentProgressSchema, BenefitsSettingsSchema, WindowQuerySchema, WindowSchema)
 
 blp = Blueprint("benefits_api", __name__, url_prefix=None, description="Benefits: plans, windows, enrolment, 834")
@@ -188,17 +188,16 @@ def export_834(query):
 
 
 @blp.route("/life-events", methods=["POST"])
-@blp.arguments(LifeEventInSchema, location="form")
-@blp.arguments(LifeEventFileSchema, location="files")
+@blp.arguments(LifeEventInSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, LifeEventSchema)
-def report_life_event(data, upload):
+def report_life_event(data):
     """Report a qualifying life event (multipart form with an `evidence` file:
     PDF, PNG or JPEG). An HR admin's approval opens a window."""
     employee_id = data.get("employee_id") or g.access.employee_id
     if employee_id is None:
         raise Invalid({"employee_id": ["Say which employee the event is for."]})
     employee = services.employee_for(employee_id, g.access)
-    evidence = upload.get("evidence")
+    evidence = request.files.get("evidence")
     stored = files.store(evidence, purpose="life_event", uploaded_by=g.user.id) if evidence else None
     event = services.report_life_event(employee, data, stored)
     db.session.commit()

@@ -11,10 +11,15 @@ from hrbpo.plugins.benefits.money import PAY_PERIODS
 MAX_MONEY = 1_000_000
 
 
+def _money_range(value):
+    if not 0 <= value <= MAX_MONEY:
+        raise ma.ValidationError(f"Must be between 0 and {MAX_MONEY}.")
+
+
 def money(**kw):
     """A string decimal amount ("123.45"), never a float; bounded so it fits the column."""
-    return ma.fields.Decimal(as_string=True, places=2, allow_nan=False,
-                             validate=ma.validate.Range(min=0, max=MAX_MONEY), **kw)
+    return ma.fields.Decimal(as_string=True, places=2, allow_nan=False, validate=_money_range,
+                             metadata={"type": "string", "format": "decimal", "example": "123.45"}, **kw)
 
 
 def _plausible(value):
@@ -225,10 +230,8 @@ class LifeEventInSchema(Schema):
     event_date = ma.fields.Date(required=True, validate=_plausible)
     employee_id = ma.fields.UUID(metadata={"description": "HR admins report for an employee; employees for themselves"})
     note = text(1000, allow_none=True)
-
-
-class LifeEventFileSchema(Schema):
-    evidence = ma.fields.Raw(metadata={"type": "string", "format": "binary"})
+    evidence = ma.fields.Raw(load_only=True, metadata={"type": "string", "format": "binary",
+                                                       "description": "PDF, PNG or JPEG, judged by content"})
 
 
 class LifeEventSchema(Schema):
