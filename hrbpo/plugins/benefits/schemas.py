@@ -77,7 +77,7 @@ class PlanSchema(Schema):
 
     @ma.validates("tiers")
     def _one_per_tier(self, tiers, **kw):
-        _unique([t["tier"] for t in tiers])
+        _unique([t.get("tier") for t in tiers])
 
     @ma.validates_schema
     def _plan_year(self, data, **kw):
@@ -142,7 +142,7 @@ class EnrollmentInSchema(Schema):
 
     @ma.validates("elections")
     def _one_per_plan(self, elections, **kw):
-        if len({e["plan_id"] for e in elections}) != len(elections):
+        if len({e.get("plan_id") for e in elections}) != len(elections):
             raise ma.ValidationError("Each plan may be elected only once.")
 
 
