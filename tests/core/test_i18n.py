@@ -1,0 +1,111 @@
+"""Languages: complete, compiled catalogues; locale choice; per-locale formats."""
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from hrbpo.core import i18n
+from hrbpo.core.config import SUPPORTED_LOCALES
+
+TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]  # English is the source
+
+
+def _catalogue(locale):
+    with open(i18n.CORE_TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=locale)
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_message_is_translated(locale):
+    catalogue = _catalogue(locale)
+    assert len(catalogue) > 0
+    untranslated = [m.id for m in catalogue if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple)
+                                                                            else (m.string,)))]
+    assert not untranslated, f"{locale}: translate these (then scripts/i18n.sh compile): {untranslated}"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_compiled_catalogue_matches_the_po_file(locale):
+    with open(i18n.CORE_TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    written = {m.id: m.string for m in _catalogue(locale) if m.id and not m.fuzzy}
+    assert compiled == written, f"run scripts/i18n.sh compile and commit {locale}/LC_MESSAGES/messages.mo"
+
+
+@pytest.mark.parametrize("accept, expected, direction", [
+    ("ur-PK,ur;q=0.9", "ur", "rtl"), ("hi-IN", "hi", "ltr"), ("nb-NO", "nb", "ltr"), ("no", "nb", "ltr"),
+    ("fr-FR", "en", "ltr"),
+])
+def test_browser_language_picks_the_catalogue(client, accept, expected, direction):
+    page = client.get("/login", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert f'<html lang="{expected}" dir="{direction}">' in page
+    if expected != "en":
+        assert ">Sign in</button>" not in page  # the button is translated
+
+
+def _signed_in_page(app, email, tenant_slug):
+    from hrbpo.testing import PASSWORD
+
+    browser = app.test_client()
+    with app.app_context():
+        import re
+
+        token = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/login").get_data(as_text=True))
+        r = browser.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert r.status_code == 303, r.get_data(as_text=True)[:500]
+    with app.app_context():
+        return browser.get(f"/t/{tenant_slug}/", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+
+
+def test_user_choice_beats_tenant_beats_browser(app, make_tenant, operator):
+    from hrbpo.core.auth.models import User
+    from hrbpo.core.db import db
+
+    kit = make_tenant("lahore")
+    assert operator.patch("/api/v1/tenants/lahore", json={"locale": "ur"}).status_code == 200
+    # The tenant's language wins over the browser's (which asks for Hindi) …
+    assert '<html lang="ur" dir="rtl">' in _signed_in_page(app, "hr@lahore.test", kit.slug)
+    # … and the user's own choice wins over the tenant's.
+    user = db.session.scalars(db.select(User).where(User.email == "hr@lahore.test")).one()
+    user.locale = "nb"
+    db.session.commit()
+    assert '<html lang="nb" dir="ltr">' in _signed_in_page(app, "hr@lahore.test", kit.slug)
+
+
+@pytest.mark.parametrize("locale, amount, currency, expected", [
+    ("en", "1234.5", "USD", "$1,234.50"),
+    ("hi", "123456.5", "INR", "₹1,23,456.50"),
+    ("nb", "1234.5", "NOK", "1\xa0234,50\xa0kr"),
+    ("ur", "1234.5", "PKR", "Rs1,234.50"),
+])
+def test_money_is_written_the_locale_s_way(app, locale, amount, currency, expected):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(locale):
+        assert i18n.money(amount, currency).replace("\u200e", "").replace("\u200f", "") == expected
+        assert i18n.money("", currency) == ""
+        assert i18n.money("n/a", currency) == "n/a"
+
+
+def test_dates_render_per_locale_in_templates(app):
+    from datetime import date
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("nb"):
+        assert render_template_string("{{ d|dateformat('long') }}", d=date(2026, 11, 23)) == "23. november 2026"
+        assert render_template_string("{{ format_date(d, 'long') }}", d=date(2026, 11, 23)) == "23. november 2026"
+
+
+def test_plugins_may_ship_their_own_catalogues(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    package = tmp_path / "payroll_plugin"
+    (package / "translations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("payroll_plugin", None)
+    registry = types.SimpleNamespace(modules={"payroll": None}, package_of=lambda name: "payroll_plugin")
+    folders = i18n.translation_directories(registry)
+    assert folders == [str(i18n.CORE_TRANSLATIONS), str(package / "translations")]
