@@ -17,6 +17,8 @@ DENTAL = {"name": "Smile Dental", "kind": "dental", "carrier": "Tooth Co", "curr
 class Benefits:
     """A tenant kit plus helpers for the benefits API."""
 
+    MEDICAL = MEDICAL
+
     def __init__(self, kit):
         self.kit = kit
 
@@ -66,5 +68,3 @@ def open_window(ben):
     medical, dental = ben.plan(), ben.plan(DENTAL)
     return ben.window([medical["id"], dental["id"]]), medical, dental
 
-
-from hrbpo.testing import PASSWORD as PASSWORD_LOGIN  # noqa: E402,F401  (the kits' logins)

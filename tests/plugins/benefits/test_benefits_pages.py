@@ -1,7 +1,7 @@
 """Portal pages: the employee wizard end to end and the HR admin pages."""
 import re
 
-from tests.plugins.benefits.conftest import PASSWORD_LOGIN
+from hrbpo.testing import PASSWORD as PASSWORD_LOGIN
 
 
 def browser(app, email, slug):
@@ -83,12 +83,13 @@ def test_nav_card_and_tasks(app, ben, open_window):
     web = browser(app, "emp@ben-a.test", "ben-a")
     home = web.get("/t/ben-a/").get_data(as_text=True)
     assert "/t/ben-a/benefits/" in home and "Enrol by" in home
+    import uuid
+
     from hrbpo.core import tenancy
-    from hrbpo.core.plugins.manager import emit
-    from hrbpo.core.tenants.services import get_tenant
     from hrbpo.core.db import db
     from hrbpo.core.people.models import Employee
-    import uuid
+    from hrbpo.core.plugins.manager import emit
+    from hrbpo.core.tenants.services import get_tenant
 
     tenant = get_tenant("ben-a")
     with tenancy.tenant_context(tenant):

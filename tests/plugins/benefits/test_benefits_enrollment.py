@@ -124,8 +124,6 @@ def test_database_allows_one_submitted_enrolment(ben, open_window, app):
 
 
 def test_employee_cannot_enrol_or_see_others(ben, open_window, client):
-    from hrbpo.testing import login
-
     window, medical, _ = open_window
     other = ben.kit.hr.post(ben.kit.url("/employees"), json={
         "first_name": "Olga", "last_name": "Other", "email": "olga@ben-a.test", "hire_date": "2020-01-01"}).get_json()
