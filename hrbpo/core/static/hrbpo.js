@@ -45,7 +45,7 @@
       var several = config.type === "pie" || config.type === "doughnut" ||
         (config.data.datasets.length === 1 && config.type === "bar");
       if (!dataset.backgroundColor) {
-        dataset.backgroundColor = several ? config.data.labels.map(function (_, j) { return PALETTE[j % PALETTE.length]; })
+        dataset.backgroundColor = several ? (config.data.labels || []).map(function (_, j) { return PALETTE[j % PALETTE.length]; })
                                           : PALETTE[i % PALETTE.length];
       }
     });
