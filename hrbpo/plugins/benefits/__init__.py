@@ -104,15 +104,20 @@ def employee_tasks(tenant, employee):
 
 @hookimpl
 def work_queue(tenant):
-    from hrbpo.core import tenancy
     from hrbpo.plugins.benefits.models import LifeEvent
 
-    with tenancy.tenant_context(tenant):
-        events = db.session.scalars(sa.select(LifeEvent).where(LifeEvent.status == "pending")
-                                    .order_by(LifeEvent.created_at)).all()
-        return [WorkItem(tenant.slug, "benefits.life_event", f"Life event to approve: {e.kind.replace('_', ' ')} "
-                         f"({e.employee.full_name})", BASE.format(slug=tenant.slug) + "life-events",
-                         extra={"event_id": str(e.id)}) for e in events]
+    events = db.session.scalars(sa.select(LifeEvent).where(LifeEvent.status == "pending")
+                                .order_by(LifeEvent.created_at)).all()
+    return [WorkItem(tenant.slug, "benefits.life_event", f"Life event to approve: {e.kind.replace('_', ' ')} "
+                     f"({e.employee.full_name})", BASE.format(slug=tenant.slug) + "life-events",
+                     extra={"event_id": str(e.id)}) for e in events]
+
+
+@hookimpl
+def demo_data(tenant):
+    from hrbpo.plugins.benefits import demo
+
+    demo.load(tenant)
 
 
 @hookimpl

@@ -7,6 +7,7 @@ since the carrier's previous file: adds (021), changes (001) and
 terminations (024).
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -25,12 +26,18 @@ COVERAGE_LEVEL = {"employee": "EMP", "employee_spouse": "ESP", "employee_childre
 RELATIONSHIP_CODE = {"spouse": "01", "partner": "53", "child": "19"}
 NO_CARRIER = "Unnamed carrier"
 ADD, CHANGE, CANCEL, AUDIT = "021", "001", "024", "030"
-_UNSAFE = re.compile(r"[*~:^\r\n]")
+# X12's basic character set, less our delimiters (* ~ : ^).
+_UNSAFE = re.compile(r"[^A-Z0-9 &'()+,\-./;?=%@#$!]")
+_LATIN = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Å": "A", "å": "a", "ß": "ss", "Đ": "D",
+                        "đ": "d", "Ł": "L", "ł": "l", "Þ": "TH", "þ": "th", "Œ": "OE", "œ": "oe"})
 
 
-def clean(value, length=60) -> str:
-    """An element value: no delimiters, upper case, bounded."""
-    return _UNSAFE.sub(" ", str(value or "")).strip().upper()[:length]
+def clean(value, length=60, fallback="UNKNOWN") -> str:
+    """An element value carriers can read: Latin letters without accents, upper
+    case, no delimiters, bounded; names in other scripts become `fallback`."""
+    text = unicodedata.normalize("NFKD", str(value or "").translate(_LATIN)).encode("ascii", "ignore").decode()
+    text = " ".join(_UNSAFE.sub(" ", text.upper()).split())[:length].strip()
+    return text or fallback
 
 
 def d8(day: date) -> str:

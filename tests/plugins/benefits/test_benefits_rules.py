@@ -188,3 +188,45 @@ def test_reminders_are_recorded_once(ben, app):
     assert any("0 reminder(s)" in line for line in run_periodic("benefits.reminders") if "ben-a" in line)
     actions = [a["action"] for a in ben.kit.hr.get(ben.kit.url("/audit")).get_json()["items"]]
     assert "benefits.reminder" in actions
+
+
+def test_pending_life_events_reach_the_operator_work_queue(ben, ben_b):
+    from hrbpo.core.ops.queue import work_items
+
+    r = ben.kit.employee.post(ben.url("/life-events"), data={"kind": "divorce", "event_date": str(date.today())},
+                              content_type="multipart/form-data")
+    assert r.status_code == 201
+    items = [i for i in work_items() if i.kind == "benefits.life_event"]
+    assert [i.tenant_slug for i in items] == ["ben-a"] and items[0].extra["event_id"] == r.get_json()["id"]
+    assert ben_b.kit.hr.get(ben_b.url("/life-events")).get_json()["total"] == 0
+    assert ben.kit.employee.get(ben.url(f"/life-events/{r.get_json()['id']}/evidence")).status_code == 404
+
+
+def test_demo_data_fills_a_tenant(ben, app):
+    import uuid
+
+    from hrbpo.core import tenancy
+    from hrbpo.core.db import db
+    from hrbpo.core.plugins.manager import emit
+    from hrbpo.core.tenants.services import get_tenant
+
+    tenant = get_tenant("ben-a")
+    with tenancy.tenant_context(uuid.UUID(ben.kit.id)):
+        emit(tenant, "demo_data")
+        db.session.commit()
+    assert ben.kit.hr.get(ben.url("/plans")).get_json()["total"] == 4
+    assert ben.kit.hr.get(ben.url("/enrollments")).get_json()["total"] >= 1
+
+
+def test_other_lists_have_constant_statement_counts(ben, count_queries):
+    counts = []
+    for n in range(2):
+        plan = ben.plan(name=f"Plan {n}")
+        ben.window([plan["id"]], name=f"W{n}")
+        ben.kit.employee.post(ben.url("/life-events"), data={"kind": "marriage", "event_date": str(date.today())},
+                              content_type="multipart/form-data")
+        with count_queries() as q:
+            for path in ("/plans", "/windows", "/life-events"):
+                assert ben.kit.hr.get(ben.url(path)).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]

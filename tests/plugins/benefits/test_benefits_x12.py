@@ -87,3 +87,17 @@ def test_834_needs_hr_and_a_window(ben, open_window):
     assert ben.kit.employee.get(ben.url(f"/exports/834?window_id={window['id']}")).status_code == 403
     assert ben.kit.hr.get(ben.url("/exports/834")).status_code == 422
     assert ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}")).status_code == 409  # nobody covered
+
+
+def test_names_in_other_scripts_still_validate(ben, open_window):
+    window, medical, _ = open_window
+    for first, last, email in (("Bjørn", "Ærøskøbing", "bjorn@ben-a.test"), ("عائشہ", "خان", "aisha@ben-a.test")):
+        employee = ben.kit.hr.post(ben.kit.url("/employees"), json={
+            "first_name": first, "last_name": last, "email": email, "hire_date": "2020-01-01"}).get_json()
+        r = ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}],
+                      client=ben.kit.hr, employee_id=employee["id"])
+        assert r.status_code == 201
+    text = ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}")).get_data(as_text=True)
+    ok, ack = validate(text)
+    assert ok, text + ack
+    assert "NM1*IL*1*AEROSKOBING*BJORN" in text and "NM1*IL*1*UNKNOWN*UNKNOWN" in text
