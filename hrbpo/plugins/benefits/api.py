@@ -12,10 +12,11 @@ from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.plugins.benefits import reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
-from hrbpo.plugins.benefits.schemas import (CoverageSchema, DependentSchema, EnrollmentInSchema, EnrollmentQuerySchema,
-                                            EnrollmentSchema, ExportQuerySchema, LifeEventDecisionSchema,
-                                            LifeEventInSchema, LifeEventSchema, PlanSchema,
-                                            EnrollmentProgressSchema, BenefitsSettingsSchema, WindowQuerySchema, WindowSchema)
+from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,
+                                            DependentSchema, EnrollmentInSchema, EnrollmentProgressSchema,
+                                            EnrollmentQuerySchema, EnrollmentSchema, ExportQuerySchema,
+                                            LifeEventDecisionSchema, LifeEventInSchema, LifeEventSchema, PlanSchema,
+                                            WindowQuerySchema, WindowSchema)
 
 blp = Blueprint("benefits_api", __name__, url_prefix=None, description="Benefits: plans, windows, enrolment, 834")
 MANAGE = "benefits.manage"
@@ -257,7 +258,7 @@ def get_settings():
 
 @blp.route("/settings", methods=["PATCH"])
 @requires(MANAGE)
-@blp.arguments(BenefitsSettingsSchema(partial=True))
+@blp.arguments(BenefitsSettingsPatchSchema(partial=True))
 @blp.response(200, BenefitsSettingsSchema)
 def update_settings(data):
     result = services.update_settings(data)

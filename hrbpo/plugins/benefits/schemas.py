@@ -256,3 +256,8 @@ class BenefitsSettingsSchema(Schema):
     pay_frequency = ma.fields.String(load_default="monthly", validate=ma.validate.OneOf(tuple(PAY_PERIODS)))
     new_hire_window_days = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1, max=365))
     reminder_days_before_end = ma.fields.Integer(load_default=7, validate=ma.validate.Range(min=0, max=90))
+
+
+
+class BenefitsSettingsPatchSchema(BenefitsSettingsSchema):
+    """PATCH /settings: load with partial=True, so only the fields sent change."""

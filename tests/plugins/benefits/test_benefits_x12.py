@@ -101,3 +101,30 @@ def test_names_in_other_scripts_still_validate(ben, open_window):
     ok, ack = validate(text)
     assert ok, text + ack
     assert "NM1*IL*1*AEROSKOBING*BJORN" in text and "NM1*IL*1*UNKNOWN*UNKNOWN" in text
+
+
+def test_concurrent_exports_get_distinct_control_numbers(ben, open_window, app):
+    import threading
+
+    import pytest
+
+    if app.config["HRBPO_BACKEND"] != "postgresql":
+        pytest.skip("SQLite serialises writers")
+    window, medical, _ = open_window
+    ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}])
+    barrier, numbers = threading.Barrier(3), []
+
+    def export():
+        client = app.test_client()
+        barrier.wait()
+        r = client.get(ben.url(f"/exports/834?window_id={window['id']}"),
+                       headers={"Authorization": f"Bearer {ben.kit.hr.token}"})
+        assert r.status_code == 200
+        numbers.extend(control_numbers(r.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=export) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(numbers) == [1, 2, 3]
