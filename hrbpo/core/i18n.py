@@ -1,7 +1,8 @@
 """Languages: which catalogue a request uses, where catalogues live, and the
 locale-aware formatting helpers templates get.
 
-Locale: the user's choice, else the tenant's, else the browser's. Time zone:
+Locale: the user's choice, else the tenant's (outside a tenant: the member's
+organisations', when they agree), else the browser's. Time zone:
 the tenant's. Catalogues: core's (`hrbpo/core/translations`, which also covers
 the built-in plugins) plus a `translations` folder in any plugin package that
 ships one; later folders override earlier ones for the same message.
@@ -27,8 +28,21 @@ def select_locale():
     tenant = g.get("tenant")
     if tenant is not None and tenant.locale in SUPPORTED_LOCALES:
         return tenant.locale
+    if tenant is None and user is not None:
+        home = _home_locale(user)
+        if home:
+            return home
     best = request.accept_languages.best_match(SUPPORTED_LOCALES + tuple(ALIASES))
     return ALIASES.get(best, best) or "en"
+
+
+def _home_locale(user):
+    """Outside any tenant (account pages), the language of the member's
+    organisations when they agree on one."""
+    from hrbpo.core.auth.services import memberships_of
+
+    locales = {t.locale for _membership, t in memberships_of(user)} & set(SUPPORTED_LOCALES)
+    return locales.pop() if len(locales) == 1 else None
 
 
 def select_timezone():

@@ -1,10 +1,13 @@
 """Languages: complete, compiled catalogues; locale choice; per-locale formats."""
+import re
+
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from hrbpo.core import i18n
 from hrbpo.core.config import SUPPORTED_LOCALES
+from hrbpo.testing import PASSWORD
 
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]  # English is the source
 
@@ -42,33 +45,34 @@ def test_browser_language_picks_the_catalogue(client, accept, expected, directio
         assert ">Sign in</button>" not in page  # the button is translated
 
 
-def _signed_in_page(app, email, tenant_slug):
-    from hrbpo.testing import PASSWORD
-
+def _signed_in_page(app, email, path):
+    """`path` as `email` sees it after signing in through the form, with a browser asking for Hindi."""
     browser = app.test_client()
-    with app.app_context():
-        import re
-
+    with app.app_context():  # each request its own `g`, not the test's
         token = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/login").get_data(as_text=True))
         r = browser.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
     assert r.status_code == 303, r.get_data(as_text=True)[:500]
     with app.app_context():
-        return browser.get(f"/t/{tenant_slug}/", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+        return browser.get(path, headers={"Accept-Language": "hi"}).get_data(as_text=True)
 
 
 def test_user_choice_beats_tenant_beats_browser(app, make_tenant, operator):
     from hrbpo.core.auth.models import User
     from hrbpo.core.db import db
 
-    kit = make_tenant("lahore")
+    make_tenant("lahore")
     assert operator.patch("/api/v1/tenants/lahore", json={"locale": "ur"}).status_code == 200
-    # The tenant's language wins over the browser's (which asks for Hindi) …
-    assert '<html lang="ur" dir="rtl">' in _signed_in_page(app, "hr@lahore.test", kit.slug)
+    # The tenant's language wins over the browser's …
+    assert '<html lang="ur" dir="rtl">' in _signed_in_page(app, "hr@lahore.test", "/t/lahore/")
+    # … also on pages outside the tenant (the account page) …
+    assert '<html lang="ur" dir="rtl">' in _signed_in_page(app, "hr@lahore.test", "/account")
     # … and the user's own choice wins over the tenant's.
     user = db.session.scalars(db.select(User).where(User.email == "hr@lahore.test")).one()
     user.locale = "nb"
     db.session.commit()
-    assert '<html lang="nb" dir="ltr">' in _signed_in_page(app, "hr@lahore.test", kit.slug)
+    assert '<html lang="nb" dir="ltr">' in _signed_in_page(app, "hr@lahore.test", "/t/lahore/")
+    # An operator (no organisation) gets the browser's language outside tenants.
+    assert '<html lang="hi" dir="ltr">' in _signed_in_page(app, operator.user["email"], "/login")
 
 
 @pytest.mark.parametrize("locale, amount, currency, expected", [
