@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     app.extensions["hrbpo_plugins"] = registry
     registry.load_entry_points(only=plugins)
 
+    from hrbpo.core.security import SessionCookies
+
+    app.session_interface = SessionCookies()
     db.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -8,7 +8,7 @@ tenant, members their own, everybody else gets 404 (never a hint it exists).
 import uuid
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask_login import current_user
 
 from hrbpo.core import tenancy
@@ -90,8 +90,22 @@ def enter_tenant(slug: str) -> Tenant:
     if access is None:
         abort(404, "No such tenant.")
     g.tenant, g.access = tenant, access
+    g.acting = acting_in(tenant, access)
     g.tenant_token = tenancy.enter(tenant)
     return tenant
+
+
+def acting_in(tenant: Tenant, access: Access) -> dict | None:
+    """An operator inside a tenant acts as its HR admin for a stated reason:
+    the `X-Hrbpo-Reason` header (API) or the console's act-as (browser session).
+    The audit log then records both names and the reason."""
+    if not access.is_operator:
+        return None
+    reason = request.headers.get("X-Hrbpo-Reason", "").strip()
+    if not reason and g.get("token") is None:
+        acting = session.get("acting") or {}
+        reason = acting.get("reason", "") if acting.get("tenant") == tenant.slug else ""
+    return {"as": f"hr_admin@{tenant.slug}", "reason": reason[:1000]} if reason else None
 
 
 def leave_tenant(exc=None):

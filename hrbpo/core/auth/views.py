@@ -1,23 +1,53 @@
-"""Login and logout pages (Flask-Login session, CSRF-protected form)."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+"""Sign-in (password, then TOTP when enrolled), logout, and the account pages.
+
+Two-factor sign-in guards the browser session; API tokens are the
+non-interactive path and never ask for a code (see docs/security.md).
+"""
+import time
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import login_user, logout_user
 
-from hrbpo.core.auth import services
-from hrbpo.core.auth.forms import LoginForm
+from hrbpo.core.auth import services, totp
+from hrbpo.core.auth.context import tenant_by_slug
+from hrbpo.core.auth.forms import CodeForm, LanguageForm, LoginForm, PasswordForm
+from hrbpo.core.auth.models import User
+from hrbpo.core.auth.passwords import check_password
+from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
 
 bp = Blueprint("auth", __name__)
+PENDING = "2fa_pending"  # session key: password accepted, code still due
+ENROLLING = "2fa_secret"  # session key: secret shown as QR code, not yet confirmed
+PENDING_SECONDS = 300
 
 
 def _account_key():
     return f"account:{services.normalise_email(request.form.get('email', ''))}"
 
 
+def _pending_key():
+    return f"account-2fa:{(session.get(PENDING) or {}).get('user', '-')}"
+
+
 def _failed(response):
     return request.method == "POST" and response.status_code == 401
+
+
+def _login_limits(key_func, scope):
+    """Only failed attempts count, per account and per client address."""
+
+    def decorator(view):
+        view = limiter.limit(lambda: current_app.config["HRBPO_LOGIN_LIMIT_ADDRESS"], key_func=get_remote_address,
+                             deduct_when=_failed, methods=["POST"], scope=f"{scope}-address")(view)
+        return limiter.limit(lambda: current_app.config["HRBPO_LOGIN_LIMIT_ACCOUNT"], key_func=key_func,
+                             deduct_when=_failed, methods=["POST"], scope=f"{scope}-account")(view)
+
+    return decorator
 
 
 def home_url(user, tenant_slug=None) -> str:
@@ -26,14 +56,17 @@ def home_url(user, tenant_slug=None) -> str:
     if user.is_operator:
         return url_for("ops.index")
     memberships = services.memberships_of(user)
-    return url_for("portal.home", slug=memberships[0][1].slug) if memberships else url_for("auth.login")
+    return url_for("portal.home", slug=memberships[0][1].slug) if memberships else url_for("auth.account")
+
+
+def safe_next(target=None):
+    """A local path to continue to (never another site)."""
+    target = target if target is not None else request.args.get("next", "")
+    return target if target and target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["HRBPO_LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
-               deduct_when=_failed, methods=["POST"], scope="login-account")
-@limiter.limit(lambda: current_app.config["HRBPO_LOGIN_LIMIT_ADDRESS"], key_func=get_remote_address,
-               deduct_when=_failed, methods=["POST"], scope="login-address")
+@_login_limits(_account_key, "login")
 def login():
     form = LoginForm()
     if request.method == "POST":
@@ -41,21 +74,63 @@ def login():
             return render_template("auth/login.html", form=form), 400
         user = services.authenticate(form.email.data, form.password.data)
         try:
-            tenant, _membership = services.login_tenant(user, form.tenant.data or None) if user else (None, None)
+            tenant, membership = services.login_tenant(user, form.tenant.data or None) if user else (None, None)
         except Invalid:
             form.tenant.errors = [_("You belong to several organisations: enter the one to sign in to.")]
             return render_template("auth/login.html", form=form), 401
         if user is None or (tenant is None and not user.is_operator):
             flash(_("Wrong email, password or organisation."), "error")
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
-        return redirect(_safe_next() or home_url(user, tenant.slug if tenant else None), code=303)
+        slug = tenant.slug if tenant else None
+        if user.totp_enabled:
+            session[PENDING] = {"user": str(user.id), "version": user.session_version, "tenant": slug,
+                                "next": safe_next(), "at": time.time()}
+            return redirect(url_for("auth.verify"), code=303)
+        return _signed_in(user, slug, safe_next(), membership.role if membership else None)
     return render_template("auth/login.html", form=form)
 
 
-def _safe_next():
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+def _signed_in(user, slug, target, role):
+    session.pop(PENDING, None)
+    login_user(user)
+    tenant = tenant_by_slug(slug) if slug else None
+    if totp.enrolment_due(user, tenant, role):
+        return redirect(url_for("auth.two_factor", next=target or home_url(user, slug)), code=303)
+    return redirect(target or home_url(user, slug), code=303)
+
+
+def _pending_user():
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, None
+    user = db.session.get(User, uuid.UUID(pending["user"]))
+    if user is None or not user.active or user.session_version != pending["version"]:
+        return None, None
+    return user, pending
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@_login_limits(_pending_key, "login-2fa")
+def verify():
+    """Second sign-in step: a code from the authenticator app or a backup code."""
+    user, pending = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please sign in again."), "error")
+        return redirect(url_for("auth.login"), code=303)
+    form = CodeForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("auth/verify.html", form=form), 400
+        if not totp.verify(user, form.code.data):
+            form.code.errors = [_("That code is not right (or was already used).")]
+            return render_template("auth/verify.html", form=form), 401
+        membership = None
+        if pending["tenant"]:
+            tenant = tenant_by_slug(pending["tenant"])
+            membership = services.membership_in(user, tenant) if tenant else None
+        return _signed_in(user, pending["tenant"], pending["next"], membership.role if membership else None)
+    return render_template("auth/verify.html", form=form)
 
 
 @bp.post("/logout")
@@ -63,6 +138,7 @@ def logout():
     if g.get("user") is not None:
         services.end_sessions(g.user)
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -71,3 +147,114 @@ def home():
     if g.get("user") is None:
         return redirect(url_for("auth.login"))
     return redirect(home_url(g.user))
+
+
+def _signed_in_user():
+    if g.get("user") is None or g.get("token") is not None:
+        abort(401)
+    return g.user
+
+
+@bp.before_app_request
+def _two_factor_gate():
+    """Users who must have 2FA (operators; HR admins where the tenant says so)
+    reach nothing but the account pages until they have enrolled."""
+    user = g.get("user")
+    if user is None or g.get("token") is not None or (request.endpoint or "").startswith(("auth.", "static")):
+        return None
+    access = g.get("access")
+    if not totp.enrolment_due(user, g.get("tenant"), access.role if access else None):
+        return None
+    if request.path.startswith("/api/"):
+        abort(403, "Set up two-factor sign-in in the browser first (or use an API token).")
+    flash(_("Set up two-factor sign-in to continue."), "error")
+    return redirect(url_for("auth.two_factor", next=request.full_path.rstrip("?")), code=303)
+
+
+@bp.get("/account")
+def account():
+    user = _signed_in_user()
+    return render_template("auth/account.html", password_form=PasswordForm(),
+                           language_form=LanguageForm(locale=user.locale or ""))
+
+
+@bp.post("/account/password")
+def change_password():
+    user = _signed_in_user()
+    form = PasswordForm()
+    language_form = LanguageForm(locale=user.locale or "")
+    if form.validate_on_submit():
+        if not check_password(user.password_hash, form.current.data):
+            form.current.errors = [_("That is not your current password.")]
+        else:
+            try:
+                services.set_password(user, form.new.data)
+            except Invalid:
+                form.new.errors = [_("Use at least 8 characters.")]
+            else:
+                db.session.commit()
+                login_user(user)  # the change ended every session, this one included
+                flash(_("Your password was changed; other sessions are signed out."), "success")
+                return redirect(url_for("auth.account"), code=303)
+    return render_template("auth/account.html", password_form=form, language_form=language_form), 422
+
+
+@bp.post("/account/language")
+def change_language():
+    user = _signed_in_user()
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_template("auth/account.html", password_form=PasswordForm(), language_form=form), 422
+    user.locale = form.locale.data or None
+    db.session.commit()
+    flash(_("Language saved."), "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+def two_factor():
+    """Enrol: scan the QR code, confirm with a code, get backup codes once."""
+    user = _signed_in_user()
+    target = safe_next()
+    if user.totp_enabled:
+        return render_template("auth/two_factor.html", form=CodeForm(), required=totp.required(user), next=target)
+    form = CodeForm()
+    secret = session.get(ENROLLING)
+    if request.method == "POST" and secret and form.validate_on_submit():
+        if totp.code_matches(secret, form.code.data):
+            session.pop(ENROLLING, None)
+            codes = totp.enable(user, secret)
+            return render_template("auth/backup_codes.html", codes=codes, next=target or home_url(user))
+        form.code.errors = [_("That code is not right: check the time on your phone and try again.")]
+    if not secret:
+        secret = session[ENROLLING] = totp.new_secret()
+    uri = totp.provisioning_uri(secret, user.email)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/enrol.html", form=form, secret=secret, qr=totp.qr_data_uri(uri), next=target), status
+
+
+def _confirmed(user, form) -> bool:
+    if form.validate_on_submit() and totp.verify(user, form.code.data):
+        return True
+    flash(_("That code is not right (or was already used)."), "error")
+    return False
+
+
+@bp.post("/account/two-factor/backup-codes")
+def renew_backup_codes():
+    user = _signed_in_user()
+    form = CodeForm()
+    if not user.totp_enabled or not _confirmed(user, form):
+        return redirect(url_for("auth.two_factor"), code=303)
+    return render_template("auth/backup_codes.html", codes=totp.renew_backup_codes(user), next=url_for("auth.account"))
+
+
+@bp.post("/account/two-factor/disable")
+def disable_two_factor():
+    user = _signed_in_user()
+    if totp.required(user):
+        abort(403, _("Operators must keep two-factor sign-in."))
+    if user.totp_enabled and _confirmed(user, CodeForm()):
+        totp.disable(user)
+        flash(_("Two-factor sign-in is off."), "success")
+    return redirect(url_for("auth.two_factor"), code=303)

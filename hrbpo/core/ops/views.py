@@ -1,9 +1,24 @@
-"""Operator console (`/ops/`): BPO staff across tenants."""
+"""Operator console (`/ops/`): BPO staff across tenants. Acting inside a
+tenant (`actas.py`) and the work queue (`queue.py`) share this blueprint."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from hrbpo.core import tenancy
+from hrbpo.core.api.base import paginate
+from hrbpo.core.auth import services as auth_services
+from hrbpo.core.auth.models import ROLES, Membership, User
+from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.db import db
-from hrbpo.core.tenants.models import Tenant
+from hrbpo.core.errors import Conflict, DomainError, Invalid
+from hrbpo.core.people import services as people_services
+from hrbpo.core.people.models import Employee
+from hrbpo.core.people.schemas import TenantUserSchema
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.portal.forms import load, page_args, submitted
+from hrbpo.core.tenants import services
+from hrbpo.core.tenants.models import Tenant, TenantModule
+from hrbpo.core.tenants.schemas import TenantSchema
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
 
@@ -13,11 +28,153 @@ def _operators_only():
     if g.get("user") is None:
         return redirect(url_for("auth.login", next=request.full_path))
     if not g.user.is_operator:
-        abort(403)
+        abort(403, _("Only BPO operators may use the console."))
     return None
+
+
+def tenant_overview(tenants) -> tuple[dict, dict]:
+    """Active employee counts and enabled modules per tenant id, in two grouped queries."""
+    ids = [t.id for t in tenants]
+    if not ids:
+        return {}, {}
+    with tenancy.all_tenants():
+        counts = dict(db.session.execute(
+            sa.select(Employee.tenant_id, sa.func.count()).where(Employee.tenant_id.in_(ids), Employee.status == "active")
+            .group_by(Employee.tenant_id)).all())
+        modules = {}
+        for tenant_id, name in db.session.execute(
+            sa.select(TenantModule.tenant_id, TenantModule.name)
+            .where(TenantModule.tenant_id.in_(ids), TenantModule.enabled.is_(True)).order_by(TenantModule.name)
+        ).all():
+            if name in plugins().modules:
+                modules.setdefault(tenant_id, []).append(name)
+    return counts, modules
 
 
 @bp.get("/")
 def index():
-    tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)).all()
-    return render_template("ops/index.html", tenants=tenants)
+    q = request.args.get("q", "").strip()[:100]
+    stmt = sa.select(Tenant).order_by(Tenant.slug)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(Tenant.slug.like(like), sa.func.lower(Tenant.name).like(like)))
+    result = paginate(stmt, page_args())
+    counts, modules = tenant_overview(result["items"])
+    return render_template("ops/index.html", result=result, q=q, counts=counts, modules=modules)
+
+
+@bp.route("/tenants/new", methods=["GET", "POST"])
+def new_tenant():
+    values, errors = {"timezone": "UTC", "locale": "en", "currency": "USD"}, {}
+    if request.method == "POST":
+        values = submitted(("slug", "name", "timezone", "locale", "currency"))
+        data, errors = load(TenantSchema(), values)
+        if not errors:
+            try:
+                tenant = services.create_tenant(**data)
+            except (Conflict, Invalid) as exc:
+                db.session.rollback()
+                errors = exc.errors or {"slug": [exc.detail]}
+            else:
+                flash(_("Tenant %(name)s was created.", name=tenant.name), "success")
+                return redirect(url_for("ops.tenant", slug=tenant.slug), code=303)
+    return render_template("ops/tenant_new.html", values=values, errors=errors, locales=SUPPORTED_LOCALES), \
+        422 if errors else 200
+
+
+def _tenant(slug) -> Tenant:
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+@bp.get("/tenants/<slug>")
+def tenant(slug):
+    tenant = _tenant(slug)
+    counts, _modules = tenant_overview([tenant])
+    return render_template("ops/tenant.html", tenant=tenant, states=services.module_states(tenant),
+                           modules=plugins().modules, employees=counts.get(tenant.id, 0))
+
+
+@bp.post("/tenants/<slug>/modules/<name>")
+def switch_module(slug, name):
+    """Switch one module on (`enabled=1`) or off for a tenant."""
+    tenant = _tenant(slug)
+    if name not in plugins().modules:
+        abort(404)
+    on = request.form.get("enabled") == "1"
+    try:
+        services.set_module(tenant, name, on)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.detail, "error")
+    else:
+        title = plugins().modules[name].title
+        flash(_("%(module)s is on.", module=title) if on else _("%(module)s is off.", module=title), "success")
+    return redirect(url_for("ops.tenant", slug=slug), code=303)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """Operators, and any user's tenant memberships (search by email)."""
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = submitted(("email", "password"))
+        data, errors = load(TenantUserSchema(only=("email", "password")), values)
+        if not errors and not data.get("password"):
+            errors = {"password": [_("Give the new operator a password (at least 8 characters).")]}
+        if not errors:
+            try:
+                auth_services.create_operator(data["email"], data["password"])
+            except (Conflict, Invalid) as exc:
+                db.session.rollback()
+                errors = exc.errors or {"email": [exc.detail]}
+            else:
+                flash(_("%(email)s is now an operator.", email=data["email"]), "success")
+                return redirect(url_for("ops.users"), code=303)
+    q = request.args.get("q", "").strip().lower()[:254]
+    operators = db.session.scalars(sa.select(User).where(User.is_operator.is_(True)).order_by(User.email)).all()
+    found = _memberships_by_user(q) if q else []
+    return render_template("ops/users.html", operators=operators, q=q, found=found, values=values, errors=errors,
+                           roles=ROLES), 422 if errors else 200
+
+
+def _memberships_by_user(q) -> list[tuple[User, list]]:
+    """Users whose email contains `q` (first 50), each with (tenant, role) pairs."""
+    users = db.session.scalars(sa.select(User).where(User.email.like(f"%{q}%")).order_by(User.email).limit(50)).all()
+    by_user = {u.id: (u, []) for u in users}
+    if by_user:
+        with tenancy.all_tenants():
+            rows = db.session.execute(
+                sa.select(Membership.user_id, Membership.role, Tenant)
+                .join(Tenant, Tenant.id == Membership.tenant_id)
+                .where(Membership.user_id.in_(list(by_user))).order_by(Tenant.slug)
+            ).all()
+        for user_id, role, tenant in rows:
+            by_user[user_id][1].append((tenant, role))
+    return list(by_user.values())
+
+
+@bp.post("/users/membership")
+def add_membership():
+    """Give a user (new or known) a role in a tenant."""
+    tenant = _tenant(request.form.get("tenant", "").strip())
+    values = submitted(("email", "role", "password"))
+    data, errors = load(TenantUserSchema(), values)
+    if errors:
+        flash("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), "error")
+        return redirect(url_for("ops.users", q=values.get("email", "")), code=303)
+    with tenancy.tenant_context(tenant):
+        try:
+            people_services.add_user(data["email"], data["role"], data.get("password"))
+        except (Conflict, Invalid) as exc:
+            db.session.rollback()
+            flash(exc.detail if not exc.errors else "; ".join(m for v in exc.errors.values() for m in v), "error")
+        else:
+            db.session.commit()
+            flash(_("%(email)s now belongs to %(tenant)s.", email=data["email"], tenant=tenant.name), "success")
+    return redirect(url_for("ops.users", q=data["email"]), code=303)
+
+
+from hrbpo.core.ops import actas, queue  # noqa: E402,F401  (their routes join this blueprint)

@@ -7,11 +7,17 @@ from hrbpo.core.auth.context import enter_tenant
 def portal_scoped(blueprint, module: str | None = None):
     """Resolve `<slug>` for every page of `blueprint`: not logged in → login
     page; not a member, or `module` off for the tenant → 404."""
+    if getattr(blueprint, "_hrbpo_scoped", False):  # a plugin's blueprint mounted by a second app
+        return blueprint
+    blueprint._hrbpo_scoped = True
 
     @blueprint.before_request
     def _login_first():
         if g.get("user") is None:
             return redirect(url_for("auth.login", next=request.full_path))
+        if g.access.is_operator and not g.get("acting"):
+            # Operators state why before they see a tenant's data.
+            return redirect(url_for("ops.act_as", tenant=g.tenant.slug, next=request.full_path.rstrip("?")))
         return None
 
     @blueprint.url_value_preprocessor

@@ -1,14 +1,39 @@
-"""Portal shell: the tenant home built from plugin cards and nav."""
-from flask import Blueprint, g, render_template
+"""Portal shell: navigation, the tenant home (HR dashboard or an employee's
+self-service page) and the tenant logo. People pages live in `people.py`,
+settings and the audit log in `settings.py`; all share the `portal` blueprint."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, g, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from hrbpo.core import files
+from hrbpo.core.db import db
+from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins.manager import plugins
-from hrbpo.core.portal import portal_scoped
+from hrbpo.core.plugins.types import NavItem
+from hrbpo.core.portal import labels, portal_scoped
 
 bp = portal_scoped(Blueprint("portal", __name__, url_prefix="/t/<slug>"))
 
+# (endpoint, label, permission, order): core sections of the portal.
+CORE_NAV = (
+    ("portal.directory", _l("Employees"), "people.read", 10),
+    ("portal.users", _l("Users"), "users.manage", 80),
+    ("portal.audit", _l("Audit log"), "audit.read", 85),
+    ("portal.settings", _l("Settings"), "settings.write", 90),
+)
+
 
 def nav_items():
-    return sorted(plugins().tenant_hook(g.tenant, "nav_items")(user=g.user, role=g.access.role), key=lambda n: n.order)
+    access = g.access
+    core = [NavItem(_("Home"), url_for("portal.home"), 0)]
+    core += [NavItem(str(label), url_for(endpoint), order) for endpoint, label, perm, order in CORE_NAV
+             if access.can(perm)]
+    extra = plugins().tenant_hook(g.tenant, "nav_items")(user=g.user, role=access.role)
+    return sorted(core + extra, key=lambda n: n.order)
+
+
+bp.record_once(lambda state: labels.register(state.app))
 
 
 @bp.app_context_processor
@@ -21,5 +46,34 @@ def _portal_nav():
 
 @bp.get("/")
 def home():
+    access = g.access
+    if not access.can("people.read"):
+        return _self_service()
+    cards = plugins().tenant_hook(g.tenant, "dashboard_cards")(user=g.user, role=access.role)
+    counts = dict(db.session.execute(sa.select(Employee.status, sa.func.count()).group_by(Employee.status)).all())
+    return render_template("portal/home.html", cards=sorted(cards, key=lambda c: c.order), counts=counts)
+
+
+def _self_service():
+    """An employee's home: their own record and what each module asks of them."""
+    employee = None
+    if g.access.employee_id is not None:
+        employee = db.session.scalars(sa.select(Employee).where(Employee.id == g.access.employee_id)).first()
+    tasks = plugins().tenant_hook(g.tenant, "employee_tasks")(employee=employee) if employee else []
     cards = plugins().tenant_hook(g.tenant, "dashboard_cards")(user=g.user, role=g.access.role)
-    return render_template("portal/home.html", cards=sorted(cards, key=lambda c: c.order))
+    return render_template("portal/self_service.html", employee=employee, cards=sorted(cards, key=lambda c: c.order),
+                           tasks=sorted(tasks, key=lambda t: (t.due_on is None, t.due_on or 0, t.title)))
+
+
+@bp.get("/logo")
+def logo():
+    """The tenant's logo, for every member (files are served only after this check)."""
+    file_id = (g.tenant.settings or {}).get("logo_file_id")
+    if not file_id:
+        abort(404)
+    response = files.send(files.get(file_id))
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+from hrbpo.core.portal import people, settings  # noqa: E402,F401  (their routes join this blueprint)

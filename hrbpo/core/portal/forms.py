@@ -1,0 +1,28 @@
+"""Plain HTML forms validated by the same marshmallow schemas as the API."""
+import marshmallow as ma
+from flask import request
+
+from hrbpo.core.api.base import PageArgs, flatten_errors
+
+PER_PAGE = 25
+
+
+def submitted(names, keep_blank=False) -> dict:
+    """The posted fields among `names`, trimmed. Blank fields are left out, or
+    sent as None with `keep_blank` (an edit form clearing an optional field)."""
+    values = {n: request.form.get(n, "").strip() for n in names if n in request.form}
+    return {n: v or None for n, v in values.items() if v or keep_blank}
+
+
+def load(schema: ma.Schema, data: dict) -> tuple[dict | None, dict]:
+    """(clean data, {}) or (None, {field: [messages]})."""
+    try:
+        return schema.load(data), {}
+    except ma.ValidationError as exc:
+        return None, flatten_errors(exc.messages)
+
+
+def page_args() -> dict:
+    """?page= from the query string; nonsense falls back to page 1."""
+    data, errors = load(PageArgs(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE})
+    return data if not errors else {"page": 1, "per_page": PER_PAGE}
