@@ -1,9 +1,101 @@
-"""Recruitment module."""
-from hrbpo.core.plugins import PluginMeta, hookimpl
+"""Recruitment module: hiring pipelines per client tenant (issue 4)."""
+from pathlib import Path
 
-meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0", description="Recruitment for client tenants")
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
+from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
+
+meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",
+                  description="Jobs, hiring pipelines, interviews, offers and a public careers page")
 
 
 @hookimpl
 def plugin_meta():
     return meta
+
+
+@hookimpl
+def migrations_path():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def api_blueprints():
+    from hrbpo.plugins.recruitment.api import blp
+
+    return [blp]
+
+
+@hookimpl
+def portal_blueprints():
+    from hrbpo.plugins.recruitment.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def public_blueprints():
+    from hrbpo.plugins.recruitment.careers import bp
+
+    return [bp]
+
+
+@hookimpl
+def permissions():
+    return [
+        Permission("recruitment.manage", str(_l("Run hiring: jobs, pipeline, candidates, offers")), ("hr_admin",)),
+        Permission("recruitment.interview", str(_l("Interview candidates and write one's own scorecards")),
+                   ("hr_admin", "employee")),
+    ]
+
+
+@hookimpl
+def settings_schema():
+    from hrbpo.plugins.recruitment.schemas import RecruitmentSettingsSchema
+
+    return RecruitmentSettingsSchema
+
+
+@hookimpl
+def module_enabled(tenant, name):
+    if name == meta.name:
+        from hrbpo.plugins.recruitment import services
+
+        services.seed_defaults()
+
+
+@hookimpl
+def periodic_tasks():
+    from hrbpo.plugins.recruitment import services
+
+    return [PeriodicTask("recruitment.purge", lambda tenant: f"{services.purge()} candidate(s) anonymised",
+                         meta.name)]
+
+
+@hookimpl
+def register_commands(cli):
+    from hrbpo.plugins.recruitment.cli import recruitment_cli
+
+    cli.add_command(recruitment_cli)
+
+
+@hookimpl
+def nav_items(tenant, user, role):
+    return [NavItem(_("Recruitment"), url_for("recruitment_pages.index", slug=tenant.slug), order=20)]
+
+
+@hookimpl
+def dashboard_cards(tenant, user, role):
+    from hrbpo.plugins.recruitment.views import dashboard_card
+
+    return [dashboard_card(tenant, user, role)]
+
+
+@hookimpl
+def demo_data(tenant):
+    from hrbpo.plugins.recruitment.demo import load
+
+    load(tenant)
