@@ -1,0 +1,40 @@
+"""Languages in the browser: the catalogue follows the browser or the tenant,
+and Urdu pages read right to left (screenshots in test-artifacts/)."""
+import pytest
+from playwright.sync_api import expect
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_urdu_pages_read_right_to_left(page, live):
+    kit = live.tenant("karachi")
+    assert kit.operator.patch("/api/v1/tenants/karachi", json={"locale": "ur"}).status_code == 200
+    live.sign_in(page, "hr@karachi.test")
+    expect(page).to_have_url(live.url("/t/karachi/"))
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "ur")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("button", name="سائن آؤٹ کریں")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The brand sits at the right-hand edge, where a right-to-left reader starts.
+    assert page.locator(".top .brand").bounding_box()["x"] > page.viewport_size["width"] / 2
+    live.screenshot(page, "urdu-rtl")
+    page.goto(live.url("/t/karachi/employees/"))
+    live.screenshot(page, "urdu-rtl-directory")
+    page.set_viewport_size(PHONE)
+    assert live.fits(page)
+    live.screenshot(page, "urdu-rtl-directory-phone")
+
+
+@pytest.mark.parametrize("language, direction, sign_in", [
+    ("hi", "ltr", "साइन इन करें"), ("nb", "ltr", "Logg inn"), ("ur", "rtl", "سائن ان کریں")])
+def test_the_browser_language_picks_the_catalogue(browser, live, language, direction, sign_in):
+    context = browser.new_context(locale=language, viewport=PHONE)
+    page = context.new_page()
+    page.goto(live.url("/login"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    expect(page.get_by_role("button", name=sign_in)).to_be_visible()
+    assert live.fits(page)
+    live.screenshot(page, f"login-{language}-phone")
+    context.close()
