@@ -47,3 +47,32 @@ def stage_of():
         return [s for s in stages if s["kind"] == kind][index]
 
     return find
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in(email) → a page client with a browser session; `.post` adds the CSRF token."""
+    import re
+
+    from hrbpo.testing import PASSWORD
+
+    class Page:
+        def __init__(self):
+            self.client = app.test_client()
+
+        def get(self, url, **kw):
+            with app.app_context():  # each request its own `g`, as in a real server
+                return self.client.get(url, **kw)
+
+        def post(self, url, data=None, **kw):
+            token = re.search(r'name="csrf-token" content="([^"]+)"', self.get("/login").get_data(as_text=True))
+            with app.app_context():
+                return self.client.post(url, data={"csrf_token": token.group(1), **(data or {})}, **kw)
+
+    def login(email):
+        page = Page()
+        r = page.post("/login", {"email": email, "password": PASSWORD})
+        assert r.status_code == 303, r.get_data(as_text=True)[:300]
+        return page
+
+    return login

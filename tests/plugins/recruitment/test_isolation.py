@@ -79,3 +79,17 @@ def test_module_off_is_404(world, rec, client):
 
 def test_tenant_without_module(tenant_a):
     assert tenant_a.hr.get(tenant_a.url("/recruitment/jobs")).status_code == 404
+
+
+def test_every_route_isolated(world, rec, other, isolation):
+    """Sweep every recruitment route: tenant B's callers never reach A's rows."""
+    ids_a = {"job_id": world["job"]["id"], "application_id": world["application"]["id"],
+             "interview_id": world["interview"]["id"], "candidate_id": world["application"]["candidate_id"],
+             "offer_id": world["offer"]["id"]}
+    isolation(other, rec, ids_b=ids_a, bodies={
+        "recruitment_api.move_application": {"stage_id": world["application"]["stage_id"]},
+        "recruitment_api.reject_application": {"reason": "x"},
+        "recruitment_api.hire_application": {"hire_date": "2026-01-01"},
+        "recruitment_api.save_scorecard": {"ratings": {"a": 1}, "recommendation": "no"},
+        "recruitment_api.create_offer": {"salary": "1"},
+    })

@@ -1,0 +1,94 @@
+"""Portal pages: jobs, board, candidate profile, interviews, scorecards."""
+import re
+
+
+def test_pages_render_and_forms_work(rec, open_job, apply_to, signed_in, stage_of):
+    job = open_job(rec, "Analyst")
+    application = apply_to(rec, job["id"])
+    page = signed_in("hr@acme.test")
+    base = f"/t/{rec.slug}/recruitment"
+    r = page.get(base + "/")
+    assert r.status_code == 200 and "Analyst" in r.get_data(as_text=True)
+    r = page.get(f"{base}/jobs/{job['id']}")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Ada Lovelace" in html and "<meter" in html
+    # Move from the board with a button.
+    r = page.post(f"{base}/applications/{application['id']}/move",
+                  {"stage_id": stage_of(rec, "interview")["id"], "next": "board"})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/jobs/{job['id']}")
+    assert rec.hr.get(rec.url(f"/recruitment/applications/{application['id']}")).get_json()["stage"]["kind"] == \
+        "interview"
+    r = page.get(f"{base}/applications/{application['id']}")
+    assert r.status_code == 200 and "Interview" in r.get_data(as_text=True)
+    # Schedule an interview in the tenant's time zone, then score it.
+    r = page.post(f"{base}/applications/{application['id']}/interviews",
+                  {"scheduled_at": "2030-05-01T09:30", "interviewer_ids": rec.hr.user["id"]})
+    assert r.status_code == 303
+    interview = rec.hr.get(rec.url("/recruitment/interviews")).get_json()["items"][0]
+    assert interview["scheduled_at"].startswith("2030-05-01T09:30:00")
+    assert "Ada Lovelace" in page.get(f"{base}/interviews").get_data(as_text=True)
+    r = page.post(f"{base}/interviews/{interview['id']}/scorecard",
+                  {"rating_skills": "4", "recommendation": "yes", "submit": "1"})
+    assert r.status_code == 303
+    cards = rec.hr.get(rec.url(f"/recruitment/interviews/{interview['id']}/scorecards")).get_json()
+    assert cards[0]["ratings"] == {"skills": 4} and cards[0]["submitted"]
+    # Reject with a listed reason; the profile shows it.
+    r = page.post(f"{base}/applications/{application['id']}/reject", {"reason": "Position filled"})
+    assert r.status_code == 303
+    assert "Position filled" in page.get(f"{base}/applications/{application['id']}").get_data(as_text=True)
+    # A further move is refused with a message, not an error page.
+    r = page.post(f"{base}/applications/{application['id']}/move", {"stage_id": stage_of(rec, "screen")["id"]})
+    assert r.status_code == 303
+    assert "cannot move" in page.get(r.headers["Location"]).get_data(as_text=True)
+
+
+def test_job_editor(rec, signed_in):
+    page = signed_in("hr@acme.test")
+    base = f"/t/{rec.slug}/recruitment"
+    assert page.get(base + "/jobs/new").status_code == 200
+    r = page.post(base + "/jobs/new", {"title": "", "description": "x"})
+    assert r.status_code == 422 and "aria-invalid" in r.get_data(as_text=True) or "error" in r.get_data(as_text=True)
+    r = page.post(base + "/jobs/new", {"title": "Chef", "description": "Cook", "employment_type": "part_time"})
+    assert r.status_code == 303
+    job = rec.hr.get(rec.url("/recruitment/jobs")).get_json()["items"][0]
+    assert job["title"] == "Chef" and job["employment_type"] == "part_time"
+    r = page.post(f"{base}/jobs/{job['id']}/status", {"action": "publish"})
+    assert r.status_code == 303 and rec.hr.get(rec.url(f"/recruitment/jobs/{job['id']}")).get_json()["status"] == "open"
+    r = page.post(f"{base}/jobs/{job['id']}/edit", {"title": "Head chef", "description": "Cook"})
+    assert r.status_code == 303
+    assert rec.hr.get(rec.url(f"/recruitment/jobs/{job['id']}")).get_json()["title"] == "Head chef"
+
+
+def test_employee_sees_only_own_interviews(rec, open_job, apply_to, signed_in):
+    application = apply_to(rec, open_job(rec)["id"])
+    rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/interviews"),
+                json={"scheduled_at": "2030-05-01T09:30:00Z", "interviewer_ids": [rec.employee.user["id"]]})
+    page = signed_in("emp@acme.test")
+    base = f"/t/{rec.slug}/recruitment"
+    assert page.get(base + "/").status_code == 303
+    html = page.get(base + "/interviews").get_data(as_text=True)
+    assert "Ada Lovelace" in html
+    interview_id = re.search(r"/interviews/([0-9a-f-]{36})/scorecard", html).group(1)
+    assert page.get(f"{base}/interviews/{interview_id}/scorecard").status_code == 200
+    for path in ("/jobs/new", f"/applications/{application['id']}"):
+        assert page.get(base + path).status_code == 403
+    assert "Recruitment" in page.get(f"/t/{rec.slug}/").get_data(as_text=True)
+
+
+def test_pages_isolated_and_module_off(rec, other, open_job, apply_to, signed_in):
+    job = open_job(rec)
+    application = apply_to(rec, job["id"])
+    page = signed_in("hr@globex.test")
+    base = f"/t/{other.slug}/recruitment"
+    assert page.get(f"{base}/jobs/{job['id']}").status_code == 404
+    assert page.get(f"{base}/applications/{application['id']}").status_code == 404
+    assert page.get(f"/t/{rec.slug}/recruitment/").status_code == 404
+    other.operator.delete(f"/api/v1/tenants/{other.slug}/modules/recruitment")
+    assert page.get(base + "/").status_code == 404
+    assert "/recruitment/" not in page.get(f"/t/{other.slug}/").get_data(as_text=True)
+
+
+def test_dashboard_card(rec, open_job, signed_in):
+    open_job(rec)
+    html = signed_in("hr@acme.test").get(f"/t/{rec.slug}/").get_data(as_text=True)
+    assert "1 open jobs" in html
