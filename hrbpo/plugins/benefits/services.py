@@ -410,8 +410,6 @@ def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
     """Approve (opening the employee's window) or reject a pending life event."""
     if event.status != "pending":
         raise Conflict(f"This life event was already {event.status}.")
-    event.status, event.decided_by, event.decided_at = ("approved" if approve else "rejected"), actor_id(), utcnow()
-    event.note = note or event.note
     if approve:
         days = LIFE_EVENT_WINDOW_DAYS.get(event.kind, DEFAULT_LIFE_EVENT_WINDOW_DAYS)
         # Newborns and adopted children are covered from the day; other events from next month.
@@ -422,7 +420,8 @@ def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
         if window is None:
             raise Conflict("There are no plans this employee is eligible for: add plans first.")
         event.window_id = window.id
+    event.status, event.decided_by, event.decided_at = ("approved" if approve else "rejected"), actor_id(), utcnow()
+    event.note = note or event.note
     db.session.flush()
     audit.record(f"benefits.life_event.{event.status}", event, {"window_id": event.window_id, "note": note})
     return event
-

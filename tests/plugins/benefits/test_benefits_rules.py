@@ -230,3 +230,13 @@ def test_other_lists_have_constant_statement_counts(ben, count_queries):
                 assert ben.kit.hr.get(ben.url(path)).status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1]
+
+
+def test_approving_without_plans_is_409_and_changes_nothing(ben):
+    r = ben.kit.employee.post(ben.url("/life-events"), data={"kind": "marriage", "event_date": str(date.today())},
+                              content_type="multipart/form-data")
+    event_id = r.get_json()["id"]
+    assert ben.kit.hr.post(ben.url(f"/life-events/{event_id}/approve"), json={}).status_code == 409
+    assert ben.kit.hr.get(ben.url("/life-events")).get_json()["items"][0]["status"] == "pending"
+    r = ben.kit.hr.post(ben.url(f"/life-events/{event_id}/reject"), json={"note": "No plans yet"})
+    assert r.status_code == 200 and r.get_json()["status"] == "rejected" and r.get_json()["window_id"] is None
