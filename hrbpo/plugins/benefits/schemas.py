@@ -75,6 +75,17 @@ class PlanSchema(Schema):
                                      metadata={"description": "Days after the hire date before coverage may start"})
     created_at = ma.fields.DateTime(dump_only=True)
 
+    @ma.pre_load
+    def _carrier_object(self, data, **kw):
+        """Accept the carrier as an object too: {"name", "id", "group_number"}."""
+        carrier = data.get("carrier") if isinstance(data, dict) else None
+        if isinstance(carrier, dict):
+            data = {**data, "carrier": carrier.get("name")}
+            for key, field in (("id", "carrier_id"), ("group_number", "group_number")):
+                if carrier.get(key) is not None:
+                    data.setdefault(field, str(carrier[key]))
+        return data
+
     @ma.validates("tiers")
     def _one_per_tier(self, tiers, **kw):
         _unique([t.get("tier") for t in tiers])

@@ -177,3 +177,10 @@ def test_lists_have_constant_statement_counts(ben, open_window, count_queries):
             assert ben.kit.hr.get(ben.url("/enrollments")).status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1]
+
+
+def test_carrier_may_be_an_object_and_money_a_number(ben):
+    plan = ben.plan(carrier={"name": "Acme Health", "id": 123456789}, tiers=[
+        {"tier": "employee", "employee_cost": 99.5, "employer_cost": "0", "period": "paycheck"}], kind="hsa")
+    assert plan["carrier"] == "Acme Health" and plan["carrier_id"] == "123456789"
+    assert plan["tiers"][0]["employee_cost"] == "99.50"
