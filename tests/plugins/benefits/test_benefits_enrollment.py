@@ -180,7 +180,7 @@ def test_lists_have_constant_statement_counts(ben, open_window, count_queries):
 
 
 def test_carrier_may_be_an_object_and_money_a_number(ben):
-    plan = ben.plan(carrier={"name": "Acme Health", "id": 123456789}, tiers=[
-        {"tier": "employee", "employee_cost": 99.5, "employer_cost": "0", "period": "paycheck"}], kind="hsa")
+    plan = ben.plan({"name": "HSA", "kind": "hsa", "currency": "USD", "carrier": {"name": "Acme Health", "id": 123456789},
+                     "tiers": [{"tier": "employee", "employee_cost": 99.5, "employer_cost": "0", "period": "paycheck"}]})
     assert plan["carrier"] == "Acme Health" and plan["carrier_id"] == "123456789"
     assert plan["tiers"][0]["employee_cost"] == "99.50"
