@@ -53,6 +53,7 @@ def list_plans(page):
 @blp.route("/plans/<uuid:plan_id>", methods=["GET"])
 @blp.response(200, PlanSchema)
 def get_plan(plan_id):
+    """One plan with its tiers."""
     return get_or_404(Plan, plan_id, "Plan not found.")
 
 
@@ -79,6 +80,7 @@ def list_windows(query, page):
 @blp.route("/windows/<uuid:window_id>", methods=["GET"])
 @blp.response(200, WindowSchema)
 def get_window(window_id):
+    """One window; an employee sees open enrolment and their own windows only."""
     return services.window_for(window_id, _own_id())
 
 
@@ -113,6 +115,7 @@ def add_dependent(data, employee_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(DependentSchema))
 def list_dependents(page, employee_id):
+    """An employee's dependants (birth year and last four of the national id only)."""
     employee = services.employee_for(employee_id, g.access)
     return paginate(services.dependent_query(employee.id), page)
 
@@ -152,6 +155,7 @@ def list_enrollments(query, page):
 @blp.route("/enrollments/<uuid:enrollment_id>", methods=["GET"])
 @blp.response(200, EnrollmentSchema)
 def get_enrollment(enrollment_id):
+    """One enrolment with its elections and cost totals (employees: their own)."""
     return services.enrollment_for(enrollment_id, g.access)
 
 
@@ -209,6 +213,7 @@ def report_life_event(data):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(LifeEventSchema))
 def list_life_events(page):
+    """Reported life events, newest first; employees see their own."""
     own = _own_id()
     return paginate(services.life_event_query(employee_id=own), page)
 
@@ -233,6 +238,7 @@ def approve_life_event(data, event_id):
 @blp.arguments(LifeEventDecisionSchema)
 @blp.response(200, LifeEventSchema)
 def reject_life_event(data, event_id):
+    """Reject a pending life event (no window opens)."""
     event = services.decide_life_event(_pending_event(event_id), False, data.get("note"))
     db.session.commit()
     return event
@@ -241,6 +247,7 @@ def reject_life_event(data, event_id):
 @blp.route("/life-events/<uuid:event_id>/evidence", methods=["GET"])
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
 def life_event_evidence(event_id):
+    """Download the evidence file (HR admins, or the employee who reported it)."""
     event = _pending_event(event_id)
     if not g.access.can(MANAGE) and not g.access.is_self(event.employee_id):
         raise NotFound("Life event not found.")
@@ -261,6 +268,7 @@ def get_settings():
 @blp.arguments(BenefitsSettingsPatchSchema(partial=True))
 @blp.response(200, BenefitsSettingsSchema)
 def update_settings(data):
+    """Change pay frequency, new-hire window length or reminder timing."""
     result = services.update_settings(data)
     db.session.commit()
     return result
