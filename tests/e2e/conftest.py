@@ -4,7 +4,7 @@ system Chromium (never a downloaded browser).
 
 Fixtures: `live` (the running server: `.url(path)`, `.app`, `.client`,
 `.operator` (API client; `.operator_email`), `.tenant(slug, modules)` →
-TenantKit, `.sign_in(page, email)`, `.enrol_operator(page)` → TOTP secret,
+TenantKit, `.seed_demo(slug)`, `.sign_in(page, email)`, `.enrol_operator(page)` → TOTP secret,
 `.totp(secret)`, `.fits(page)`, `.screenshot(page, name)` into `test-artifacts/`), `browser`,
 and `page` (a fresh page per test that fails the test on any JavaScript error
 or CSP violation).
@@ -60,6 +60,19 @@ class LiveServer:
         """A tenant with an HR admin (hr@<slug>.test) and an employee (emp@<slug>.test)."""
         # No app context around test-client requests: each must get its own `g`.
         return _create_kit(self.client, self.operator, slug, modules)
+
+    def seed_demo(self, slug):
+        """Let every module switched on for the tenant add its demo records."""
+        from hrbpo.core import tenancy
+        from hrbpo.core.db import db
+        from hrbpo.core.plugins.manager import emit
+        from hrbpo.core.tenants.models import Tenant
+
+        with self.app.app_context():
+            tenant = db.session.scalars(db.select(Tenant).where(Tenant.slug == slug)).one()
+            with tenancy.tenant_context(tenant):
+                emit(tenant, "demo_data")
+                db.session.commit()
 
     def sign_in(self, page, email, password=PASSWORD, tenant=None):
         page.goto(self.url("/login"))

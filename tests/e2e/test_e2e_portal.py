@@ -24,15 +24,22 @@ def test_employee_sees_their_self_service_home(page, live):
 
 @pytest.mark.parametrize("locale", ["en", "ur"])
 def test_every_section_fits_a_phone(browser, live, locale):
-    """Each page in the nav (core and every module) fits 360 px without sideways scrolling."""
+    """Each page in the nav (core and every module) and the first pages linked
+    from each fit 360 px without sideways scrolling."""
     kit = live.tenant("umbrella", modules=["recruitment", "benefits", "compliance"])
     assert kit.operator.patch("/api/v1/tenants/umbrella", json={"locale": locale}).status_code == 200
+    live.seed_demo("umbrella")
     context = browser.new_context(viewport={"width": 360, "height": 780})
     page = context.new_page()
     live.sign_in(page, "hr@umbrella.test")
-    links = page.locator("nav.modules a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert len(links) >= 7  # home, people pages and the three modules
-    for path in links + ["/t/umbrella/employees/new", "/account"]:
+    sections = page.locator("nav.modules a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(sections) >= 7  # home, people pages and the three modules
+    pages = []
+    for section in sections:
+        page.goto(live.url(section))
+        inside = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        pages += [section] + [p for p in dict.fromkeys(inside) if p.startswith(section) and p != section][:3]
+    for path in dict.fromkeys(pages + ["/account"]):
         assert page.goto(live.url(path)).status == 200, path
         assert live.fits(page), path
     live.screenshot(page, f"account-phone-{locale}")
