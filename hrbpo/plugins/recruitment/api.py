@@ -131,21 +131,26 @@ def update_job(data, job_id):
     return job
 
 
-def _job_action(action, summary):
-    def view(job_id):
-        job = services.change_job_status(get_or_404(Job, job_id, "Job not found."), action)
-        db.session.commit()
-        return job
+def _status_routes(model, noun, summaries):
+    """POST /<noun>s/<id>/<action> for each workflow step of jobs and offers."""
+    for action, summary in summaries.items():
+        def view(action=action, **ids):
+            item = services.change_status(get_or_404(model, ids[f"{noun}_id"], f"{model.__name__} not found."),
+                                          action)
+            db.session.commit()
+            return item
 
-    view.__name__ = f"{action}_job"
-    view.__doc__ = summary
-    blp.route(f"/jobs/<uuid:job_id>/{action}", methods=["POST"])(
-        requires(MANAGE)(blp.response(200, JobSchema)(blp.alt_response(409, description="Wrong status")(view))))
+        view.__name__, view.__doc__ = f"{action}_{noun}", summary
+        blp.route(f"/{noun}s/<uuid:{noun}_id>/{action}", methods=["POST"])(requires(MANAGE)(
+            blp.response(200, _SCHEMAS[noun])(blp.alt_response(409, description="Wrong status")(view))))
 
 
-_job_action("publish", "Publish a draft or on-hold job (status `open`): it shows on the careers page.")
-_job_action("hold", "Put an open job on hold (`on_hold`): hidden from the careers page.")
-_job_action("close", "Close a job (`closed`): final.")
+_SCHEMAS = {"job": JobSchema, "offer": OfferSchema}
+_status_routes(Job, "job", {
+    "publish": "Publish a draft or on-hold job (status `open`): it shows on the careers page.",
+    "hold": "Put an open job on hold (`on_hold`): hidden from the careers page.",
+    "close": "Close a job (`closed`): final.",
+})
 
 
 @blp.route("/jobs/<uuid:job_id>/funnel", methods=["GET"])
@@ -315,21 +320,11 @@ def create_offer(data, application_id):
     return offer
 
 
-def _offer_action(action, summary):
-    def view(offer_id):
-        offer = services.change_offer_status(get_or_404(Offer, offer_id, "Offer not found."), action)
-        db.session.commit()
-        return offer
-
-    view.__name__ = f"{action}_offer"
-    view.__doc__ = summary
-    blp.route(f"/offers/<uuid:offer_id>/{action}", methods=["POST"])(
-        requires(MANAGE)(blp.response(200, OfferSchema)(blp.alt_response(409, description="Wrong status")(view))))
-
-
-_offer_action("send", "Mark a draft offer as sent to the candidate.")
-_offer_action("accept", "Record that the candidate accepted a sent offer.")
-_offer_action("decline", "Record that the candidate declined a sent offer.")
+_status_routes(Offer, "offer", {
+    "send": "Mark a draft offer as sent to the candidate.",
+    "accept": "Record that the candidate accepted a sent offer.",
+    "decline": "Record that the candidate declined a sent offer.",
+})
 
 
 # --- Candidates

@@ -28,7 +28,7 @@ def load(tenant):
             "salary_min": Decimal(salary[0]) if salary else None, "salary_max": Decimal(salary[1]) if salary else None,
         })
         if index < 2:
-            services.change_job_status(job, "publish")
+            services.change_status(job, "publish")
         for n, (first, last) in enumerate(PEOPLE[index * 3:index * 3 + 4]):
             application = services.apply(job, {"first_name": first, "last_name": last,
                                                "email": f"{first.lower()}.{last.lower()}@candidates.test"},

@@ -167,11 +167,12 @@ def update_job(job: Job, changes: dict) -> Job:
     return job
 
 
-def change_job_status(job: Job, action: str) -> Job:
-    before = job.transition(action)
+def change_status(item: Job | Offer, action: str) -> Job | Offer:
+    """Take a workflow step of a job or offer (409 when it is the wrong one), audited."""
+    before = item.transition(action)
     db.session.flush()
-    audit.record(f"recruitment.job.{action}", job, {"status": [before, job.status]})
-    return job
+    audit.record(f"recruitment.{type(item).__name__.lower()}.{action}", item, {"status": [before, item.status]})
+    return item
 
 
 # --- Candidates and applications
@@ -490,13 +491,6 @@ def make_offer(application: Application, data: dict) -> Offer:
     db.session.add(offer)
     db.session.flush()
     audit.record("recruitment.offer.create", offer, {"salary": offer.salary, "currency": offer.currency})
-    return offer
-
-
-def change_offer_status(offer: Offer, action: str) -> Offer:
-    before = offer.transition(action)
-    db.session.flush()
-    audit.record(f"recruitment.offer.{action}", offer, {"status": [before, offer.status]})
     return offer
 
 

@@ -124,15 +124,18 @@ def _edit_job(job):
 @requires(MANAGE)
 def job_status(job_id):
     job = get_or_404(Job, job_id, "Job not found.")
-    action = request.form.get("action")
-    if action not in Job.TRANSITIONS:
-        abort(400)
-    target = url_for(".board", job_id=job.id)
+    return _step(job, request.form.get("action"), url_for(".board", job_id=job.id))
+
+
+def _step(item, action, target):
+    """A workflow step of a job or offer from a button."""
+    if action not in item.TRANSITIONS:
+        abort(404)
     try:
-        services.change_job_status(job, action)
+        services.change_status(item, action)
     except DomainError as exc:
         return _failed(exc, target)
-    return _done(_("Job is now %(status)s.", status=recruitment_label(job.status)), target)
+    return _done(_("Now %(status)s.", status=recruitment_label(item.status)), target)
 
 
 @bp.get("/jobs/<uuid:job_id>")
@@ -271,14 +274,7 @@ def offer(application_id):
 @requires(MANAGE)
 def offer_status(offer_id, action):
     offer = get_or_404(Offer, offer_id, "Offer not found.")
-    if action not in Offer.TRANSITIONS:
-        abort(404)
-    target = url_for(".application", application_id=offer.application_id)
-    try:
-        services.change_offer_status(offer, action)
-    except DomainError as exc:
-        return _failed(exc, target)
-    return _done(_("Offer updated."), target)
+    return _step(offer, action, url_for(".application", application_id=offer.application_id))
 
 
 @bp.post("/applications/<uuid:application_id>/resume")
