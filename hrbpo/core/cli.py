@@ -176,6 +176,33 @@ def list_plugins():
         click.echo(line)
 
 
+@hrbpo_cli.command("new-plugin")
+@click.argument("name")
+@click.option("--path", "target", type=click.Path(file_okay=False), help="Folder to write (default ./hrbpo-NAME)")
+def new_plugin(name, target):
+    """Write a new module NAME: an installable package with a tenant-scoped
+    model, its migration, API, portal page, permission and tests."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    from hrbpo.core.migrate import alembic_config
+    from hrbpo.core.plugins.manager import plugins
+    from hrbpo.core.plugins.scaffold import ScaffoldError, scaffold
+
+    target = Path(target or f"hrbpo-{name}")
+    core_head = ScriptDirectory.from_config(alembic_config()).get_revision("core@head").revision
+    try:
+        written = scaffold(name, target, core_head, installed=set(plugins().loaded))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Wrote {len(written)} files to {target}. Next:")
+    click.echo(f"  pip install -e {target}")
+    click.echo("  flask --app wsgi hrbpo db upgrade")
+    click.echo(f"  flask --app wsgi hrbpo enable-module <tenant-slug> {name}")
+    click.echo(f"  python -m pytest {target / 'tests'}")
+
+
 @hrbpo_cli.command("rotate-keys")
 def rotate_keys():
     """Re-encrypt every encrypted value with the newest key (first in HRBPO_ENCRYPTION_KEYS)."""

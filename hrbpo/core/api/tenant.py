@@ -8,6 +8,9 @@ from hrbpo.core.auth.context import enter_tenant
 def tenant_scoped(blueprint, module: str | None = None):
     """Resolve `<slug>` for every view of `blueprint`; with `module`, answer
     404 unless that module is on for the tenant."""
+    if getattr(blueprint, "_hrbpo_scoped", False):  # a plugin's blueprint mounted by a second app
+        return blueprint
+    blueprint._hrbpo_scoped = True
 
     @blueprint.url_value_preprocessor
     def _enter(endpoint, values):

@@ -3,7 +3,12 @@
 Hooks are called with keyword arguments only, so an implementation may take
 fewer arguments than the spec names. Hooks marked *per tenant* run only for
 plugins the tenant switched on (see `manager.tenant_hook`). None is
-firstresult: every plugin's answer is collected into a list.
+firstresult: every plugin's answer is collected into a list (an answer that
+is a list or tuple is flattened into it; None is dropped).
+
+Each docstring says When the hook is called, its Arguments, what it Returns
+and whether it runs Per tenant; `scripts/render_hook_docs.py` renders them
+into the hook reference of docs/plugins.md.
 """
 import pluggy
 
@@ -12,71 +17,145 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
-# --- Start-up: called once while the app is built, for every installed plugin
+# --- Start-up: called while the app is built (or by a CLI command), for every installed plugin
 
 
 @hookspec
 def plugin_meta():
-    """Return this plugin's `PluginMeta` (name, title, version, ...).
+    """Say who this plugin is.
 
-    Called at load time; a plugin that does not answer is refused."""
+    When: first, while the plugin is loaded (before any other hook of it is
+    registered). A plugin without it, with the name of a plugin already
+    loaded, or whose `hrbpo_api` does not match this core, is refused and
+    reported as failed by `flask hrbpo plugins`.
+    Returns: a `PluginMeta(name, title, version, description, depends_on,
+    hrbpo_api)`. `name` is the module name tenants switch on (the URL segment
+    and the Alembic branch label); `depends_on` names modules that must be on
+    first; `hrbpo_api` is a PEP 440 specifier of the core plugin API this
+    plugin targets (default ">=1.0,<2").
+    Per tenant: no.
+    """
 
 
 @hookspec
 def migrations_path():
-    """Return the folder of this plugin's Alembic versions (its own branch,
-    branch label = plugin name), or None if it has no tables."""
+    """Point Alembic at this plugin's migrations.
+
+    When: by `flask hrbpo db upgrade` and `db revision`, and when the app
+    starts serving (to refuse an unmigrated database).
+    Returns: the folder (a `pathlib.Path`) holding this plugin's Alembic
+    versions, usually `Path(__file__).parent / "migrations"`; its first
+    revision carries `branch_labels = ("<name>",)` and depends on core's.
+    Return None if the plugin has no tables.
+    Per tenant: no; tables exist once for the deployment, switching a module
+    on is a row, not a migration.
+    """
 
 
 @hookspec
 def api_blueprints():
-    """Return flask-smorest `Blueprint`s for the tenant API.
+    """Add endpoints to the tenant API.
 
-    Core mounts each under `/api/v1/tenants/<slug>/<plugin name>`; requests
-    reach them only when the caller may see the tenant and the module is on."""
+    When: once, while the app is built.
+    Returns: a list of flask-smorest `Blueprint`s (name them `<name>_api`,
+    give them `url_prefix=None` or a sub-prefix). Core mounts each under
+    `/api/v1/tenants/<slug>/<name>`; a request reaches a view only when the
+    caller is authenticated (else 401), may see the tenant (else 404) and
+    the module is on for it (else 404). Inside a view `g.tenant`, `g.user`
+    and `g.access` are set and queries are scoped to the tenant. Document
+    every view with `@blp.arguments`, `@blp.response` and a docstring: they
+    become `/api/v1/openapi.json`.
+    Per tenant: no (mounted once; the module switch is checked per request).
+    """
 
 
 @hookspec
 def portal_blueprints():
-    """Return Flask `Blueprint`s for portal pages, mounted under
-    `/t/<slug>/<plugin name>/` with the same tenant and module checks."""
+    """Add pages to the tenant portal.
+
+    When: once, while the app is built.
+    Returns: a list of Flask `Blueprint`s (name them `<name>`, with
+    `template_folder="templates"`). Core mounts each under
+    `/t/<slug>/<name>/`; not logged in → redirect to the login page; not a
+    member, or the module off → 404. `url_for` fills `slug` in by itself.
+    Per tenant: no (mounted once; the module switch is checked per request).
+    """
 
 
 @hookspec
 def public_blueprints():
-    """Return Flask `Blueprint`s served without login (e.g. a careers page).
+    """Add pages served without login (e.g. a careers page).
 
-    They mount where their own url_prefix says; they must check the module
-    themselves with `hrbpo.core.plugins.public_tenant(slug, name)`."""
+    When: once, while the app is built.
+    Returns: a list of Flask `Blueprint`s, mounted where their own
+    `url_prefix` says. No caller, tenant or module is checked for them: each
+    view resolves the tenant from its URL itself, enters it with
+    `hrbpo.core.tenancy.tenant_context(tenant)` and answers 404 when the
+    tenant is unknown or the module is off for it.
+    Per tenant: no.
+    """
 
 
 @hookspec
 def permissions():
-    """Return a list of `Permission(name, description, roles)` this plugin
-    adds; `roles` are the tenant roles granted it by default."""
+    """Declare the permissions this plugin checks.
+
+    When: whenever core works out what a caller may do in a tenant (every
+    tenant request), and for permission listings.
+    Returns: a list of `Permission(name, description, roles)`; name them
+    `<plugin name>.<verb>` (e.g. `timeoff.approve`); `roles` are the tenant
+    roles (`hr_admin`, `employee`) granted it. Operators hold every
+    permission. Check them with `requires("name")` on a view or
+    `g.access.can("name")`.
+    Per tenant: no (the same names in every tenant).
+    """
 
 
 @hookspec
 def settings_schema():
-    """Return a marshmallow Schema (class) for this plugin's per-tenant
-    settings; its load defaults are the defaults."""
+    """Declare this plugin's per-tenant settings.
+
+    When: by `hrbpo.core.tenants.services.module_settings(tenant, name)`,
+    for this plugin only, each time settings are read or written.
+    Returns: a marshmallow `Schema` class; its `load_default`s are the
+    defaults and it validates what a tenant stores.
+    Per tenant: the values are per tenant; the schema is not.
+    """
 
 
 @hookspec
 def register_commands(cli):
-    """Add click commands to the `flask hrbpo` group `cli`."""
+    """Add commands to the `flask hrbpo` command line.
+
+    When: once, while the app is built.
+    Arguments: `cli`, the `flask hrbpo` click group: `@cli.command("name")`
+    adds `flask hrbpo name` (prefix your commands with the plugin name).
+    Returns: nothing.
+    Per tenant: no.
+    """
 
 
 @hookspec
 def periodic_tasks():
-    """Return `PeriodicTask`s (name, function(tenant), module) that
-    `flask hrbpo jobs run` (cron, or the RQ scheduler) runs for every tenant
-    with the module on: reminders, escalations, retention purges."""
+    """Declare work that runs on a schedule: reminders, escalations, purges.
+
+    When: by `flask hrbpo jobs run` (from cron, or the RQ scheduler).
+    Returns: a list of `PeriodicTask(name, run, module)`. `run(tenant)` is
+    called once for every tenant with `module` on, inside that tenant's
+    context, and returns a short summary line; core commits after each run.
+    Per tenant: the tasks run per tenant; the hook itself is not.
+    """
 
 
 @hookspec
 def template_globals():
-    """Return a dict of names to expose to every Jinja template."""
+    """Make names available in every Jinja template.
+
+    When: once, while the app is built.
+    Returns: a dict of name → value or function; prefix the names with the
+    plugin name, since every template of every module sees them.
+    Per tenant: no.
+    """
 
 
 # --- Request: called while a page is built, per tenant
@@ -84,27 +163,66 @@ def template_globals():
 
 @hookspec
 def nav_items(tenant, user, role):
-    """Per tenant. Return `NavItem`s for the portal navigation of this user."""
+    """Add links to the portal navigation.
+
+    When: on every portal page rendered inside a tenant.
+    Arguments: `tenant` (the current Tenant), `user` (the signed-in User),
+    `role` ("operator", "hr_admin" or "employee").
+    Returns: a list of `NavItem(label, url, order=50)` this user may follow
+    (check `g.access.can(...)` first); sorted by `order` across plugins.
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def dashboard_cards(tenant, user, role):
-    """Per tenant. Return `Card`s for the portal home of this user."""
+    """Add cards to the portal home.
+
+    When: when the tenant's portal home (`/t/<slug>/`) is rendered.
+    Arguments: `tenant`, `user`, `role` as for `nav_items`.
+    Returns: a list of `Card(title, url, lines=(), order=50)`: a few short
+    lines with counts or next steps for this user; keep it to a constant
+    number of queries.
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def employee_tasks(tenant, employee):
-    """Per tenant. Return `Task`s the employee still has to do (self-service home)."""
+    """List what an employee still has to do (self-service home).
+
+    When: when the portal home is rendered for a user linked to an employee
+    record.
+    Arguments: `tenant`, `employee` (that user's Employee).
+    Returns: a list of `Task(title, url, due_on=None, module="")` still
+    open for this employee.
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def work_queue(tenant):
-    """Per tenant. Return `WorkItem`s needing BPO attention (operator console)."""
+    """List work that needs BPO attention (the operator console).
+
+    When: when the operator console builds its cross-tenant work queue,
+    once for each tenant.
+    Arguments: `tenant`.
+    Returns: a list of `WorkItem(tenant_slug, kind, title, url, due_on=None,
+    extra={})`, e.g. overdue approvals.
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def demo_data(tenant):
-    """Per tenant. Fill the tenant with realistic demo records (`flask hrbpo demo`)."""
+    """Fill a demo tenant with realistic records.
+
+    When: by `flask hrbpo demo`, after core has created the tenant's people
+    and logins, inside the tenant's context; core commits afterwards.
+    Arguments: `tenant`.
+    Returns: nothing.
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 # --- Domain events: per tenant, inside the transaction of the change
@@ -112,24 +230,67 @@ def demo_data(tenant):
 
 @hookspec
 def employee_hired(tenant, employee, source):
-    """Per tenant. An employee was created by hiring (`source` says by what)."""
+    """React to a new employee.
+
+    When: right after an employee is created (API, portal, or hired from
+    recruitment), flushed but not committed, inside the tenant's context and
+    the caller's transaction. Do not commit; raise a `DomainError` to refuse
+    the whole change. Not fired by CSV imports.
+    Arguments: `tenant`, `employee` (the new Employee, `id` set), `source`
+    (what created it: "manual", "recruitment", ...).
+    Returns: nothing (answers are ignored).
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def employee_updated(tenant, employee, changes):
-    """Per tenant. An employee changed; `changes` maps field to (old, new)."""
+    """React to a changed employee record.
+
+    When: after an employee is changed (not terminated), flushed but not
+    committed, inside the tenant's context and the caller's transaction.
+    Arguments: `tenant`, `employee`, `changes` (field name → [old, new];
+    sensitive fields show "***").
+    Returns: nothing (answers are ignored).
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def employee_terminated(tenant, employee):
-    """Per tenant. An employee left (termination_date is set)."""
+    """React to an employee leaving.
+
+    When: when an employee is terminated (`termination_date` set), flushed
+    but not committed, inside the tenant's context and the caller's
+    transaction: close their open work, stop their enrolments.
+    Arguments: `tenant`, `employee`.
+    Returns: nothing (answers are ignored).
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def module_enabled(tenant, name):
-    """Per tenant. Module `name` was switched on for the tenant (seed defaults)."""
+    """React to a module being switched on for a tenant (seed defaults).
+
+    When: after module `name` is switched on (not when it already was), in
+    the same transaction and tenant context. Every plugin the tenant has on
+    is called, the new one included: check `name == meta.name`.
+    Arguments: `tenant`, `name` (the module switched on).
+    Returns: nothing (answers are ignored).
+    Per tenant: yes, only for plugins the tenant switched on.
+    """
 
 
 @hookspec
 def module_disabled(tenant, name):
-    """Per tenant (the plugin itself is still called). Module `name` was switched off."""
+    """React to a module being switched off for a tenant.
+
+    When: after module `name` is switched off, in the same transaction and
+    tenant context. The module's data is kept (switching it on again shows
+    it again); cancel scheduled work here, do not delete records.
+    Arguments: `tenant`, `name` (the module switched off).
+    Returns: nothing (answers are ignored).
+    Per tenant: no: every installed plugin is called, the one switched off
+    included; check `name == meta.name`.
+    """

@@ -6,7 +6,7 @@ from importlib.metadata import entry_points
 
 import pluggy
 from flask import g, has_request_context
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from hrbpo.core.plugins import hookspecs
 from hrbpo.core.plugins.types import CORE_API_VERSION, PluginMeta
@@ -17,7 +17,9 @@ ALWAYS_CALLED = {"module_disabled"}
 
 
 class PluginLoadError(Exception):
-    pass
+    def __init__(self, message, meta=None):
+        super().__init__(message)
+        self.meta = meta
 
 
 @dataclass
@@ -48,7 +50,11 @@ class Plugins:
             try:
                 self.register(ep.load())
             except Exception as exc:  # a broken plugin is reported, never fatal
-                self.loaded[ep.name] = LoadedPlugin(ep.name, None, state="failed", error=f"{type(exc).__name__}: {exc}")
+                meta = getattr(exc, "meta", None)
+                error = str(exc) if isinstance(exc, PluginLoadError) else f"{type(exc).__name__}: {exc}"
+                self.loaded[meta.name if meta else ep.name] = LoadedPlugin(
+                    meta.name if meta else ep.name, meta, state="failed", error=error)
+                _forget_tables(ep.module)
 
     def register(self, obj) -> LoadedPlugin:
         meta_hook = getattr(obj, "plugin_meta", None)
@@ -56,11 +62,25 @@ class Plugins:
         if not isinstance(meta, PluginMeta):
             raise PluginLoadError(f"{obj!r} declares no PluginMeta (implement the plugin_meta hook)")
         if meta.name in self.loaded and self.loaded[meta.name].state == "loaded":
-            raise PluginLoadError(f"two plugins are named {meta.name!r}")
-        if CORE_API_VERSION not in SpecifierSet(meta.hrbpo_api):
+            raise PluginLoadError(f"two plugins are named {meta.name!r}", meta)
+        try:
+            compatible = CORE_API_VERSION in SpecifierSet(meta.hrbpo_api)
+        except InvalidSpecifier:
+            raise PluginLoadError(
+                f"plugin {meta.name} declares hrbpo_api={meta.hrbpo_api!r}, which is not a PEP 440 specifier "
+                "(write e.g. \">=1.0,<2\")", meta) from None
+        if not compatible:
             raise PluginLoadError(
                 f"plugin {meta.name} targets hrbpo API {meta.hrbpo_api}, this core provides {CORE_API_VERSION}: "
-                "upgrade the plugin or hrbpo"
+                "upgrade the plugin or hrbpo", meta
+            )
+        unscoped = unscoped_models(_package(obj))
+        if unscoped:
+            raise PluginLoadError(
+                f"plugin {meta.name}: model(s) {', '.join(unscoped)} have no tenant_id column, so one tenant could "
+                "see another's rows. Derive them from TenantScoped (`class Item(TenantScoped, Timestamped, "
+                "db.Model)`, from hrbpo.core.db), or, for data shared by every tenant, set "
+                "`__hrbpo_global__ = True` on the class with a comment saying why", meta
             )
         self.pm.register(obj, name=meta.name)
         unknown = [c.name for c in self.pm.get_hookcallers(obj) or [] if c.spec is None]
@@ -68,7 +88,7 @@ class Plugins:
             self.pm.unregister(obj)
             raise PluginLoadError(
                 f"plugin {meta.name} implements unknown hook(s) {', '.join(unknown)}: "
-                "check the spelling against hrbpo/core/plugins/hookspecs.py"
+                "check the spelling against hrbpo/core/plugins/hookspecs.py (or docs/plugins.md)", meta
             )
         loaded = LoadedPlugin(meta.name, meta, obj)
         self.loaded[meta.name] = loaded
@@ -78,6 +98,14 @@ class Plugins:
         plugin = self.loaded.pop(name, None)
         if plugin and plugin.obj is not None:
             self.pm.unregister(plugin.obj)
+
+    def fail(self, name, error):
+        """Take a loaded plugin out (hooks, tables) and report it as failed."""
+        plugin = self.loaded[name]
+        if plugin.obj is not None and self.pm.is_registered(plugin.obj):
+            self.pm.unregister(plugin.obj)
+            _forget_tables(_package(plugin.obj))
+        self.loaded[name] = LoadedPlugin(name, plugin.meta, state="failed", error=error)
 
     @property
     def modules(self) -> dict[str, PluginMeta]:
@@ -89,14 +117,19 @@ class Plugins:
         return _flatten(getattr(self.pm.hook, hook_name)(**kwargs))
 
     def results_by_plugin(self, hook_name, **kwargs):
-        """(plugin name, answer) for each plugin implementing a start-up hook."""
+        """(plugin name, answer) for each plugin implementing a start-up hook.
+        A plugin whose hook raises is reported as failed and skipped."""
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            yield impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})
+            try:
+                answer = impl.function(**{k: kwargs[k] for k in impl.argnames})
+            except Exception as exc:
+                self.fail(impl.plugin_name, f"{hook_name} hook raised {type(exc).__name__}: {exc}")
+                continue
+            yield impl.plugin_name, answer
 
     def package_of(self, name) -> str:
         """The Python package a plugin's code (and models) live in."""
-        obj = self.loaded[name].obj
-        return obj.__name__ if isinstance(obj, types.ModuleType) else type(obj).__module__.rsplit(".", 1)[0]
+        return _package(self.loaded[name].obj)
 
     def hook_names(self, name) -> list[str]:
         obj = self.loaded[name].obj
@@ -112,6 +145,40 @@ class Plugins:
             off = []
         caller = self.pm.subset_hook_caller(hook_name, remove_plugins=off)
         return lambda **kw: _flatten(caller(tenant=tenant, **kw))
+
+
+def _package(obj) -> str:
+    return obj.__name__ if isinstance(obj, types.ModuleType) else type(obj).__module__.rsplit(".", 1)[0]
+
+
+def _models_under(package: str):
+    from hrbpo.core.db import db
+
+    for mapper in list(db.Model.registry.mappers):
+        module = mapper.class_.__module__
+        if module == package or module.startswith(package + "."):
+            yield mapper
+
+
+def unscoped_models(package: str) -> list[str]:
+    """Mapped classes of `package` whose table has no tenant_id and that do not
+    declare themselves global (`__hrbpo_global__ = True`)."""
+    return sorted(
+        f"{m.class_.__name__} (table {m.local_table.name})" for m in _models_under(package)
+        if "tenant_id" not in m.local_table.c and not getattr(m.class_, "__hrbpo_global__", False)
+    )
+
+
+def _forget_tables(package: str):
+    """A refused plugin's tables leave the metadata: no migration creates them,
+    so nothing (RLS, grants, test wipes) may expect them."""
+    from hrbpo.core.db import db
+
+    if package in ("hrbpo", "hrbpo.core") or package.startswith("hrbpo.core."):
+        return
+    for mapper in _models_under(package):
+        if mapper.local_table.key in db.metadata.tables:
+            db.metadata.remove(mapper.local_table)
 
 
 def _flatten(results):
