@@ -10,9 +10,6 @@ def portal_scoped(blueprint, module: str | None = None):
     if getattr(blueprint, "_hrbpo_scoped", False):  # a plugin's blueprint mounted by a second app
         return blueprint
     blueprint._hrbpo_scoped = True
-    if getattr(blueprint, "_hrbpo_scoped", False):  # a plugin's blueprint mounted by a second app
-        return blueprint
-    blueprint._hrbpo_scoped = True
 
     @blueprint.before_request
     def _login_first():
