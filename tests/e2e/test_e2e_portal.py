@@ -44,3 +44,13 @@ def test_every_section_fits_a_phone(browser, live, locale):
         assert live.fits(page), path
     live.screenshot(page, f"account-phone-{locale}")
     context.close()
+
+
+def test_the_current_section_is_marked_on_its_inner_pages(page, live):
+    live.tenant("stark", modules=["benefits"])
+    live.sign_in(page, "hr@stark.test")
+    nav = page.get_by_role("navigation", name="Sections")
+    expect(nav.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+    page.goto(live.url("/t/stark/benefits/plans"))
+    expect(nav.get_by_role("link", name="Benefits")).to_have_attribute("aria-current", "page")
+    expect(nav.locator("[aria-current]")).to_have_count(1)
