@@ -1,9 +1,114 @@
-"""Compliance module."""
-from hrbpo.core.plugins import PluginMeta, hookimpl
+"""Compliance module: checklists with evidence, attestations, deadlines and
+reminders; the BPO's proof that the work was done (reports, audit packs)."""
+from pathlib import Path
 
-meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0", description="Compliance for client tenants")
+import marshmallow as ma
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
+from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
+
+meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
+                  description="Checklists with evidence, attestations, deadlines and reminders")
+
+
+class ComplianceSettings(ma.Schema):
+    remind_days_before = ma.fields.Integer(load_default=3, validate=ma.validate.Range(min=0, max=90))
+    escalate_operator_after_days = ma.fields.Integer(load_default=7, validate=ma.validate.Range(min=1, max=365))
 
 
 @hookimpl
 def plugin_meta():
     return meta
+
+
+@hookimpl
+def migrations_path():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def api_blueprints():
+    from hrbpo.plugins.compliance.api import blp
+
+    return [blp]
+
+
+@hookimpl
+def portal_blueprints():
+    from hrbpo.plugins.compliance.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def public_blueprints():
+    from hrbpo.plugins.compliance.api import ops
+    from hrbpo.plugins.compliance.views import feeds
+
+    return [feeds, ops]
+
+
+@hookimpl
+def permissions():
+    return [Permission("compliance.manage", "Set up templates, assign, review and report on compliance checklists")]
+
+
+@hookimpl
+def settings_schema():
+    return ComplianceSettings
+
+
+@hookimpl
+def periodic_tasks():
+    from hrbpo.plugins.compliance import deadlines
+
+    return [PeriodicTask("compliance.recurrence", deadlines.run_recurrence, meta.name),
+            PeriodicTask("compliance.deadlines", deadlines.run_deadlines, meta.name)]
+
+
+@hookimpl
+def employee_hired(tenant, employee):
+    from hrbpo.plugins.compliance.services import assign_on_event
+
+    assign_on_event(tenant, employee, "hire", employee.hire_date)
+
+
+@hookimpl
+def employee_terminated(tenant, employee):
+    from hrbpo.plugins.compliance.services import assign_on_event
+
+    assign_on_event(tenant, employee, "termination", employee.termination_date or employee.hire_date)
+
+
+@hookimpl
+def nav_items(tenant, role):
+    return [NavItem(str(_l("Compliance")), url_for("compliance_pages.index", slug=tenant.slug), 40)]
+
+
+@hookimpl
+def dashboard_cards(tenant, user, role):
+    from hrbpo.plugins.compliance import views
+
+    return [Card(str(_l("Compliance")), url_for("compliance_pages.index", slug=tenant.slug),
+                 tuple(views.card_lines(tenant, role)), 40)]
+
+
+@hookimpl
+def employee_tasks(tenant, employee):
+    from hrbpo.plugins.compliance.services import open_items
+
+    return [Task(item.title, url_for("compliance_pages.item", slug=tenant.slug, checklist_id=item.checklist_id,
+                                     item_id=item.id), item.due_on, meta.name)
+            for item in open_items(employee.id) if item.owner == "employee"]
+
+
+@hookimpl
+def work_queue(tenant):
+    from hrbpo.plugins.compliance.deadlines import operator_queue
+
+    return [WorkItem(tenant.slug, "compliance.overdue", f"{item.title} — {item.checklist.employee.full_name}",
+                     url_for("compliance_pages.item", slug=tenant.slug, checklist_id=item.checklist_id,
+                             item_id=item.id), item.due_on, {"checklist": item.checklist.name})
+            for item in operator_queue(tenant)]

@@ -1,0 +1,90 @@
+"""The periodic work: overdue detection, reminders and escalations, and the
+next occurrence of recurring templates. Run per tenant by `flask hrbpo jobs run`.
+
+No mail is sent: each reminder is a row (sent once per item and kind), a log
+line and an audit event, which is what a mail or chat adapter would consume.
+"""
+import logging
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from hrbpo.core import audit
+from hrbpo.core.db import db, utcnow
+from hrbpo.core.people.models import Employee
+from hrbpo.core.tenants.services import module_settings
+from hrbpo.plugins.compliance import recurrence
+from hrbpo.plugins.compliance.models import Checklist, ChecklistItem, ChecklistReminder, ChecklistTemplate
+from hrbpo.plugins.compliance.services import assign, items_with_checklist, today_for
+
+log = logging.getLogger(__name__)
+
+
+def _not_sent(kind):
+    return ~sa.select(ChecklistReminder.id).where(ChecklistReminder.item_id == ChecklistItem.id,
+                                         ChecklistReminder.tenant_id == ChecklistItem.tenant_id, ChecklistReminder.kind == kind).exists()
+
+
+def operator_threshold(tenant, today: date) -> date:
+    """Items due on or before this day are the BPO operator's problem."""
+    return today - timedelta(days=module_settings(tenant, "compliance")["escalate_operator_after_days"])
+
+
+def run_deadlines(tenant, today: date | None = None) -> str:
+    """Mark overdue items and send each reminder/escalation that is due, once."""
+    today = today or today_for(tenant)
+    settings = module_settings(tenant, "compliance")
+    marked = db.session.execute(
+        sa.update(ChecklistItem).where(ChecklistItem.status == "open", ChecklistItem.due_on < today)
+        .values(status="overdue").execution_options(synchronize_session=False)).rowcount
+    unresolved = ChecklistItem.status.in_(("open", "overdue"))
+    rules = [
+        ("reminder", sa.and_(unresolved, ChecklistItem.owner == "employee", ChecklistItem.due_on >= today,
+                             ChecklistItem.due_on <= today + timedelta(days=settings["remind_days_before"]))),
+        ("escalation_hr", sa.and_(unresolved, ChecklistItem.due_on < today)),
+        ("escalation_operator", sa.and_(unresolved, ChecklistItem.due_on <= operator_threshold(tenant, today))),
+    ]
+    counts = {}
+    now = utcnow()
+    for kind, condition in rules:
+        due = db.session.scalars(items_with_checklist().where(condition, _not_sent(kind)).order_by(ChecklistItem.due_on)).unique().all()
+        for item in due:
+            recipient = item.checklist.employee.email if kind == "reminder" else \
+                "hr_admins" if kind == "escalation_hr" else "operator work queue"
+            db.session.add(ChecklistReminder(item_id=item.id, kind=kind, recipient=recipient, sent_at=now))
+            audit.record(f"compliance.{kind}", item, {"recipient": recipient, "due_on": item.due_on,
+                                                      "checklist_id": item.checklist_id})
+            log.info("compliance %s for %s (%s, due %s) to %s", kind, item.title, tenant.slug, item.due_on, recipient)
+        counts[kind] = len(due)
+    db.session.flush()
+    return f"{marked} newly overdue, " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def run_recurrence(tenant, now: datetime | None = None) -> str:
+    """Give each active employee in a recurring template's series the latest
+    occurrence they do not have yet (a missed run catches up once, not N times)."""
+    now = now or utcnow()
+    templates = db.session.scalars(sa.select(ChecklistTemplate).where(
+        ChecklistTemplate.recurrence.is_not(None), ChecklistTemplate.active.is_(True))).all()
+    made = 0
+    for template in templates:
+        anchor = today_for(tenant, template.created_at)
+        occurrence = recurrence.latest_occurrence(template.recurrence, anchor, tenant.timezone or "UTC", now)
+        if occurrence is None:
+            continue
+        behind = db.session.scalars(
+            sa.select(Employee).join(Checklist, sa.and_(Checklist.employee_id == Employee.id,
+                                                        Checklist.tenant_id == Employee.tenant_id))
+            .where(Checklist.template_id == template.id, Employee.status == "active")
+            .group_by(Employee.tenant_id, Employee.id)
+            .having(sa.func.max(Checklist.occurrence_on) < occurrence)).all()
+        made += len(assign(template, behind, occurrence, "recurrence")) if behind else 0
+    return f"{made} recurring checklists"
+
+
+def operator_queue(tenant, limit=200) -> list:
+    """Unresolved items overdue long enough to be the operator's to chase."""
+    threshold = operator_threshold(tenant, today_for(tenant))
+    return db.session.scalars(items_with_checklist().where(ChecklistItem.status.in_(("open", "overdue")),
+                                             ChecklistItem.due_on <= threshold)
+                              .order_by(ChecklistItem.due_on, ChecklistItem.id).limit(limit)).unique().all()

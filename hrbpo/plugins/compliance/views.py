@@ -1,0 +1,201 @@
+"""Portal pages under /t/<slug>/compliance/ (plain HTML forms: POST, then
+redirect 303), and the public, token-guarded iCalendar feed."""
+import uuid
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from hrbpo.core import tenancy
+from hrbpo.core.db import db, get_or_404
+from hrbpo.core.errors import DomainError, Invalid
+from hrbpo.core.people.models import Employee
+from hrbpo.core.tenants.models import Tenant
+from hrbpo.core.tenants.services import enabled_modules
+from hrbpo.plugins.compliance import calendar, reports, services
+from hrbpo.plugins.compliance.models import OWNERS, Checklist, ChecklistTemplate
+from hrbpo.plugins.compliance.schemas import TemplateSchema
+
+bp = Blueprint("compliance_pages", __name__, template_folder="templates")
+feeds = Blueprint("compliance_feeds", __name__, url_prefix="/compliance-feeds")
+BLANK_ITEM_ROWS = 3
+
+
+def _manager() -> bool:
+    return g.access.can("compliance.manage")
+
+
+def card_lines(tenant, role) -> list[str]:
+    today = services.today_for(tenant)
+    access = g.access
+    late = db.session.scalar(sa.select(sa.func.count()).select_from(
+        services.checklist_query(access, today, status="overdue").subquery()))
+    unfinished = db.session.scalar(sa.select(sa.func.count()).select_from(
+        services.checklist_query(access, today, status="open").subquery()))
+    return [_("%(n)s open checklists", n=unfinished), _("%(n)s overdue", n=late)]
+
+
+@bp.get("/")
+def index():
+    today = services.today_for(g.tenant)
+    mine = db.session.scalars(services.checklist_query(g.access, today).where(
+        Checklist.employee_id == g.access.employee_id)).unique().all() if g.access.employee_id else []
+    context = {"mine": mine, "today": today}
+    if _manager():
+        context.update(by_template=reports.by_template(today), overdue=services.open_items(overdue_on=today),
+                       awaiting=services.awaiting_review())
+    return render_template("compliance/index.html", **context)
+
+
+@bp.get("/checklists/<uuid:checklist_id>")
+def checklist(checklist_id):
+    found = services.visible_checklist(g.access, checklist_id)
+    return render_template("compliance/checklist.html", checklist=found, today=services.today_for(g.tenant))
+
+
+@bp.get("/checklists/<uuid:checklist_id>/items/<uuid:item_id>")
+def item(checklist_id, item_id):
+    found = services.visible_checklist(g.access, checklist_id)
+    return render_template("compliance/item.html", checklist=found, item=services.checklist_item(found, item_id),
+                           today=services.today_for(g.tenant),
+                           may_complete=services.may_complete(g.access, found, found.item(item_id)))
+
+
+@bp.post("/checklists/<uuid:checklist_id>/items/<uuid:item_id>/<action>")
+def act(checklist_id, item_id, action):
+    """The item page's forms: complete (with upload), approve, send back, waive."""
+    found = services.visible_checklist(g.access, checklist_id)
+    target = services.checklist_item(found, item_id)
+    if action != "complete" and not _manager():
+        abort(403)
+    try:
+        if action == "complete":
+            evidence_id = None
+            upload = request.files.get("file")
+            if upload is not None and upload.filename:
+                evidence_id = services.upload_evidence(upload).id
+            services.complete_item(g.access, found, target, request.form.get("attestation") == "yes", evidence_id)
+        elif action == "approve":
+            services.approve(found, target)
+        elif action == "send-back":
+            services.send_back(found, target, _required("comment"))
+        elif action == "waive":
+            services.waive(found, target, _required("reason"))
+        else:
+            abort(404)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_messages(exc), "error")
+        return redirect(url_for(".item", checklist_id=checklist_id, item_id=item_id), 303)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(".checklist", checklist_id=checklist_id), 303)
+
+
+def _required(field):
+    value = (request.form.get(field) or "").strip()
+    if not value:
+        raise Invalid({field: [_("Required.")]})
+    return value
+
+
+def _messages(exc: DomainError) -> str:
+    if exc.errors:
+        return " ".join(m for msgs in exc.errors.values() for m in msgs)
+    return exc.detail or _("That did not work.")
+
+
+# --- Templates (HR)
+
+
+@bp.get("/templates")
+def templates():
+    if not _manager():
+        abort(403)
+    rows = db.session.scalars(sa.select(ChecklistTemplate).where(ChecklistTemplate.active.is_(True))
+                              .order_by(ChecklistTemplate.name)).all()
+    return render_template("compliance/templates.html", templates=rows)
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@bp.route("/templates/<uuid:template_id>", methods=["GET", "POST"])
+def template_editor(template_id=None):
+    """Create or edit (a new version) a template; assign it from the same page."""
+    if not _manager():
+        abort(403)
+    template = get_or_404(ChecklistTemplate, template_id, "Template not found.") if template_id else None
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = TemplateSchema().load(_template_form())
+            template = services.update_template(template, data) if template else services.create_template(data)
+            db.session.commit()
+            flash(_("Template saved (version %(v)s).", v=template.version), "success")
+            return redirect(url_for(".template_editor", template_id=template.id), 303)
+        except ma.ValidationError as exc:
+            errors = exc.messages
+    employees = db.session.scalars(sa.select(Employee).where(Employee.status == "active")
+                                   .order_by(Employee.last_name, Employee.first_name)).all() if template else []
+    items = list(template.items) if template else []
+    return render_template("compliance/template_form.html", template=template, errors=errors, owners=OWNERS,
+                           items=items + [{}] * BLANK_ITEM_ROWS, employees=employees,
+                           status=200 if not errors else 422), 200 if not errors else 422
+
+
+def _template_form() -> dict:
+    form = request.form
+    items = []
+    for n in range(int(form.get("rows", 0) or 0)):
+        title = (form.get(f"items-{n}-title") or "").strip()
+        if not title:
+            continue  # a blank row is an unused slot
+        items.append({"title": title, "due_days": form.get(f"items-{n}-due_days") or 0,
+                      "owner": form.get(f"items-{n}-owner") or "employee",
+                      "requires_evidence": form.get(f"items-{n}-requires_evidence") == "yes",
+                      "requires_attestation": form.get(f"items-{n}-requires_attestation") == "yes",
+                      "instructions": form.get(f"items-{n}-instructions") or None,
+                      "attestation_text": form.get(f"items-{n}-attestation_text") or None})
+    return {"name": form.get("name", ""), "items": items, "recurrence": form.get("recurrence") or None,
+            "assign_on": form.get("assign_on") or "manual"}
+
+
+@bp.post("/templates/<uuid:template_id>/assign")
+def assign(template_id):
+    if not _manager():
+        abort(403)
+    try:
+        made = services.assign_by_ids(g.tenant, template_id, _uuids(request.form.getlist("employee_ids")))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(_messages(exc), "error")
+        return redirect(url_for(".template_editor", template_id=template_id), 303)
+    db.session.commit()
+    flash(_("%(n)s checklists assigned.", n=len(made)), "success")
+    return redirect(url_for(".index"), 303)
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    try:
+        ids = [uuid.UUID(v) for v in values]
+    except ValueError:
+        raise Invalid({"employee_ids": [_("Unknown employee.")]}) from None
+    if not ids:
+        raise Invalid({"employee_ids": [_("Choose at least one employee.")]})
+    return ids
+
+
+# --- The private calendar feed (no login: the token is the key)
+
+
+@feeds.get("/<slug>/<token>.ics")
+def feed(slug, token):
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
+    if tenant is None or "compliance" not in enabled_modules(tenant):
+        abort(404)
+    with tenancy.tenant_context(tenant):
+        employee_id = calendar.feed_employee(token)
+        if employee_id is None:
+            abort(404)
+        body = calendar.ics(services.open_items(employee_id), f"{tenant.name} compliance", with_names=False)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
