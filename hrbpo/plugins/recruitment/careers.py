@@ -140,7 +140,7 @@ def apply(job_id):
     raw = request.get_json(silent=True) if as_json else request.form.to_dict()
     if as_json and not isinstance(raw, dict):
         return problem(400, "The body must be a JSON object.")
-    if (raw.get(HONEYPOT) or "").strip() if isinstance(raw.get(HONEYPOT), str) else raw.get(HONEYPOT):
+    if str(raw.get(HONEYPOT) or "").strip():  # only bots fill the hidden field
         return _received(as_json)
     errors = {}
     try:
@@ -158,9 +158,9 @@ def apply(job_id):
             db.session.rollback()
             if exc.status == 409:
                 return _received(as_json)
-            if exc.status != 422:
+            if exc.status not in (413, 415, 422):
                 raise
-            errors = exc.errors or {"_schema": [exc.detail]}
+            errors = exc.errors or {"file": [exc.detail]}
     if errors:
         if as_json:
             return problem(422, "The request has invalid fields.", errors)

@@ -7,6 +7,11 @@ from hrbpo.core.people.models import EMPLOYMENT_TYPES
 from hrbpo.plugins.recruitment.models import JOB_STATUSES, RECOMMENDATIONS, SOURCES, STAGE_KINDS
 
 
+def _plausible(value):
+    if not 1900 <= value.year <= 2200:
+        raise ma.ValidationError("Must be a real date (year 1900–2200).")
+
+
 def _currency(**kw):
     return ma.fields.String(validate=ma.validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code."), **kw)
 
@@ -47,7 +52,7 @@ class JobSchema(Schema):
     salary_min = money(allow_none=True)
     salary_max = money(allow_none=True)
     currency = _currency(allow_none=True)
-    valid_through = ma.fields.Date(allow_none=True)
+    valid_through = ma.fields.Date(allow_none=True, validate=_plausible)
     status = ma.fields.String(dump_only=True, metadata={"enum": list(JOB_STATUSES)})
     published_at = ma.fields.DateTime(dump_only=True)
     closed_at = ma.fields.DateTime(dump_only=True)
@@ -91,6 +96,12 @@ class StageChangeSchema(Schema):
     by = ma.fields.String(attribute="actor_email", allow_none=True, metadata={"description": "Email of who moved it"})
     at = ma.fields.DateTime()
     note = ma.fields.String(allow_none=True)
+    # Short aliases: who/when/from/to at a glance.
+    from_ = ma.fields.Function(lambda c: c.from_stage_id and str(c.from_stage_id), data_key="from", allow_none=True,
+                               metadata={"type": "string", "format": "uuid", "nullable": True,
+                                         "description": "Stage id moved from (null for the first entry)"})
+    to = ma.fields.Function(lambda c: str(c.to_stage_id),
+                            metadata={"type": "string", "format": "uuid", "description": "Stage id moved to"})
 
 
 class ApplicationSchema(Schema):
@@ -118,7 +129,7 @@ class OfferSchema(Schema):
     application_id = ma.fields.UUID(dump_only=True)
     salary = money(required=True)
     currency = _currency()
-    start_date = ma.fields.Date(allow_none=True)
+    start_date = ma.fields.Date(allow_none=True, validate=_plausible)
     terms = text(5000, allow_none=True)
     status = ma.fields.String(dump_only=True)
     sent_at = ma.fields.DateTime(dump_only=True)
@@ -129,7 +140,7 @@ class OfferSchema(Schema):
 class InterviewSchema(Schema):
     id = ma.fields.UUID(dump_only=True)
     application_id = ma.fields.UUID(dump_only=True)
-    scheduled_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    scheduled_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc, validate=_plausible)
     duration_minutes = ma.fields.Integer(load_default=60, validate=ma.validate.Range(min=5, max=600))
     location = text(200, allow_none=True)
     interviewer_ids = ma.fields.List(ma.fields.UUID(), required=True,
@@ -160,7 +171,7 @@ class RejectSchema(Schema):
 
 
 class HireSchema(Schema):
-    hire_date = ma.fields.Date(required=True)
+    hire_date = ma.fields.Date(required=True, validate=_plausible)
 
 
 def _ratings(value):

@@ -132,6 +132,7 @@ def test_move_keeps_history_and_final_stages_are_final(rec, open_job, apply_to, 
     history = r.get_json()["history"]
     assert history[-1]["from_stage"] == "Applied" and history[-1]["to_stage"] == "Interview"
     assert history[-1]["note"] == "Strong CV" and history[-1]["at"] and history[-1]["by_id"]
+    assert history[-1]["to"] == interview["id"] and history[-1]["from"] == application["stage_id"]
     assert rec.hr.post(url + "/move", json={"stage_id": "0190d9f0-0000-7000-8000-000000000000"}).status_code == 422
     r = rec.hr.post(url + "/reject", json={"reason": "Position filled"})
     assert r.status_code == 200 and r.get_json()["status"] == "rejected"
@@ -176,6 +177,9 @@ def test_move_into_hired_stage_hires(rec, open_job, apply_to, stage_of):
 
 def test_hire_conflicts_with_existing_employee(rec, open_job, apply_to):
     application = apply_to(rec, open_job(rec)["id"], email="emp@acme.test")
+    url = rec.url(f"/recruitment/applications/{application['id']}/hire")
+    assert rec.hr.post(url, json={"hire_date": "0001-01-01"}).status_code == 422
+    assert rec.hr.post(url, json={}).status_code == 422
     r = rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/hire"), json={"hire_date": "2026-01-05"})
     assert r.status_code == 409
     detail = rec.hr.get(rec.url(f"/recruitment/applications/{application['id']}")).get_json()

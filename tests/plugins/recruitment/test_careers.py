@@ -124,3 +124,14 @@ def test_apply_is_rate_limited(app, client, rec, jobs):
     finally:
         app.config.pop("HRBPO_CAREERS_APPLY_LIMIT")
     assert codes == [201, 201, 429]
+
+
+def test_apply_form_with_wrong_resume_type(client, rec, jobs):
+    import io
+
+    url = f"/careers/{rec.slug}/jobs/{jobs['open']['id']}/apply"
+    form = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com", "consent": "true"}
+    r = client.post(url, data={**form, "resume": (io.BytesIO(b"GIF89a..."), "cv.pdf")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "PDF" in r.get_data(as_text=True)
+    assert rec.hr.get(rec.url("/recruitment/applications")).get_json()["total"] == 0
