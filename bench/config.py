@@ -1,0 +1,36 @@
+"""Sizes and load settings for the quick and the full run (all overridable)."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Config:
+    quick: bool
+    # Tenant counts the database grows through; S2 is measured at each stage.
+    stages: list = field(default_factory=lambda: [10])
+    big_employees: int = 20_000        # the skewed tenant (S4, S8)
+    small_employees: int = 500         # the typical tenant (S2, S4, S5, S8)
+    filler_employees: int = 100        # every other tenant
+    max_employees: int = 1_000_000     # total cap: filler tenants shrink to fit
+    import_rows: int = 20_000          # S6 and the import in S5
+    export_rows: int = 10_000          # S7
+    duration: float = 4.0              # seconds of load per measurement
+    warmup: float = 1.0
+    connections: int = 4
+    workers: int = 2                   # gunicorn --workers
+    threads: int = 2                   # gunicorn --threads (gthread)
+    rounds: int = 2                    # interleaved on/off rounds for S8
+    per_page: int = 50
+    seed: int = 20240601
+    only: set = field(default_factory=set)
+
+    @classmethod
+    def make(cls, quick: bool, **overrides):
+        if quick:
+            base = cls(quick=True)
+        else:
+            base = cls(quick=False, stages=[10, 1_000, 10_000], big_employees=100_000, import_rows=100_000,
+                       duration=12.0, warmup=2.0, rounds=3)
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(base, key, value)
+        return base

@@ -1,0 +1,59 @@
+"""S6 CSV import through hrbpo.core.people.importer (parse, validate, insert,
+commit; as the app role under RLS) vs PostgreSQL COPY of the same rows (as
+the owner: COPY FROM is refused on tables where RLS binds the caller)."""
+import io
+import random
+import time
+
+from bench import data
+from bench.database import owner_connection
+from bench.seed import EMPLOYEE_COLUMNS
+
+GOAL = 0.5
+
+
+def run(bench):
+    cfg = bench.cfg
+    rows = list(data.people(random.Random(cfg.seed + 6), cfg.import_rows, "import.example"))
+    body = data.csv_bytes(rows)
+    app_tenant = bench.new_tenant("import-app", token=False)
+    copy_tenant = bench.new_tenant("import-copy", token=False)
+    phases = import_with_app(bench.app, app_tenant.id, body)
+    copy_seconds = copy_rows(bench, copy_tenant.id, rows)
+    app_rate, copy_rate = cfg.import_rows / phases["total"], cfg.import_rows / copy_seconds
+    ratio = app_rate / copy_rate
+    bench.add("S6", f"CSV import of {cfg.import_rows:,} employees vs COPY (rows/s)", round(ratio, 3), f"≥ {GOAL}",
+              ratio >= GOAL, app_rows_per_s=round(app_rate), copy_rows_per_s=round(copy_rate),
+              app_seconds={k: round(v, 3) for k, v in phases.items()}, copy_seconds=round(copy_seconds, 3))
+
+
+def import_with_app(app, tenant_id, body: bytes) -> dict:
+    from hrbpo.core import tenancy
+    from hrbpo.core.db import db
+    from hrbpo.core.people import importer
+
+    phases = {}
+    with app.app_context(), tenancy.tenant_context(tenant_id):
+        start = time.perf_counter()
+        _, rows = importer.read_rows(io.BytesIO(body))
+        phases["parse"] = time.perf_counter() - start
+        records = importer.validate(rows)
+        phases["validate"] = time.perf_counter() - start - phases["parse"]
+        importer.insert(records)
+        db.session.commit()
+        phases["insert"] = time.perf_counter() - start - phases["parse"] - phases["validate"]
+        phases["total"] = time.perf_counter() - start
+        db.session.remove()
+    return phases
+
+
+def copy_rows(bench, tenant_id, rows) -> float:
+    ids, now = bench.seeder.ids, data.BASE_TIME
+    with owner_connection() as conn:
+        start = time.perf_counter()
+        with conn.cursor().copy(f"COPY employees ({', '.join(EMPLOYEE_COLUMNS)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((tenant_id, ids(), r["first_name"], r["last_name"], r["email"], r["hire_date"],
+                                "full_time", 40, r["department"], r["job_title"], "active", now))
+        conn.commit()
+        return time.perf_counter() - start
