@@ -82,16 +82,20 @@ class LiveServer:
             page.get_by_label("Organisation").fill(tenant)
         page.get_by_role("button", name="Sign in").click()
 
-    def enrol_operator(self, page):
+    def enrol_operator(self, page, screenshots=False):
         """Sign the operator in through the browser; operators must set up
         two-factor sign-in first. Returns the TOTP secret."""
         self.operator  # makes the account
         self.sign_in(page, self.operator_email)
         expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+        if screenshots:
+            self.screenshot(page, "two-factor-enrol")
         secret = page.locator("code.secret").inner_text().replace(" ", "")
         page.get_by_label("Code from your authenticator app").fill(self.totp(secret))
         page.get_by_role("button", name="Turn on two-factor sign-in").click()
         expect(page.get_by_role("heading", name="Your backup codes")).to_be_visible()
+        if screenshots:
+            self.screenshot(page, "two-factor-backup-codes")
         page.get_by_role("link", name="I have saved them, continue").click()
         expect(page).to_have_url(self.url("/ops/"))
         return secret

@@ -29,7 +29,7 @@ def test_keyboard_user_sees_focus_and_can_skip_to_content(page, live):
 
 
 def test_operator_signs_in_with_two_factor(page, live):
-    secret = live.enrol_operator(page)
+    secret = live.enrol_operator(page, screenshots=True)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(live.url("/login"))
 
