@@ -75,7 +75,9 @@ def _init_api(app, registry):
             "Errors are application/problem+json. Another tenant's resources answer 404. Lists take "
             "?page=&per_page= (per_page above 200 is capped at 200). POST requests may carry an "
             "Idempotency-Key header: a repeat with the same key and body returns the first response; the "
-            "same key with a different body answers 422."
+            "same key with a different body answers 422. Operators working on a tenant's URLs should send "
+            "X-Hrbpo-Reason: the audit log then records them as acting as its HR admin, with that reason. "
+            "Tokens need no second factor: two-factor sign-in guards browser sessions."
         )},
     })
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

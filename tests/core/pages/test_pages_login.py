@@ -151,3 +151,11 @@ def test_tenant_can_require_2fa_for_hr_admins(browser, tenant_a):
     assert r.status_code == 303 and r.headers["Location"].startswith("/account/two-factor")
     employee = signed_in(browser, "emp@tenant-a.test")
     assert employee.get("/t/tenant-a/").status_code == 200  # employees are not asked
+
+
+def test_too_many_failures_give_a_429_page(browser, tenant_a, app):
+    page = browser()
+    for _ in range(5):
+        assert page.login("hr@tenant-a.test", password="wrong-password").status_code == 401
+    r = page.login("hr@tenant-a.test")
+    assert r.status_code == 429 and r.mimetype == "text/html" and "<main" in r.get_data(as_text=True)

@@ -84,6 +84,7 @@ def test_acting_shows_a_banner_and_audits_both_names(ops_browser, tenant_a):
     for event in (start, update):
         assert event.actor_email == ops_browser.email
         assert event.acting_as == "hr_admin@tenant-a" and event.reason == "Ticket 42: fix a name"
+    assert "You are acting as HR admin of tenant-a" in ops_browser.get("/ops/").get_data(as_text=True)
     assert ops_browser.post("/ops/act-as/stop").status_code == 303
     stop, = events(tenant_a.id, "operator.act_as.stop")
     assert stop.actor_email == ops_browser.email and stop.reason == "Ticket 42: fix a name"
