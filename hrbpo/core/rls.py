@@ -8,9 +8,12 @@ nothing (NULLIF turns '' into NULL), never everything.
 import sqlalchemy as sa
 
 POLICY = "hrbpo_tenant_isolation"
+# Each setting sits in a scalar subquery so PostgreSQL reads it once per
+# statement (an InitPlan) rather than twice per row: a count over a
+# 100,000-employee tenant ran 3.4× faster in the benchmarks (docs/benchmarks.md).
 PREDICATE = (
-    "(tenant_id = NULLIF(current_setting('hrbpo.tenant_id', true), '')::uuid"
-    " OR current_setting('hrbpo.all_tenants', true) = '1')"
+    "(tenant_id = (SELECT NULLIF(current_setting('hrbpo.tenant_id', true), '')::uuid)"
+    " OR (SELECT current_setting('hrbpo.all_tenants', true) = '1'))"
 )
 # Looked up before any tenant is known (bearer tokens); guarded in the ORM.
 EXEMPT = {"api_tokens"}
