@@ -1,0 +1,57 @@
+"""CSV import of employees: all or nothing, every bad line reported."""
+import io
+
+HEADER = "first_name,last_name,email,hire_date,national_id\n"
+
+
+def _upload(kit, text, client=None):
+    return (client or kit.hr).post(kit.url("/employees/import"),
+                                   data={"file": (io.BytesIO(text.encode()), "people.csv")},
+                                   content_type="multipart/form-data")
+
+
+def test_import_good_file(tenant_a):
+    r = _upload(tenant_a, HEADER + "Ann,One,ann@a.test,2024-01-01,111-22-3333\nBob,Two,bob@a.test,2023-05-05,\n")
+    assert r.status_code == 201 and r.get_json() == {"imported": 2}
+    items = tenant_a.hr.get(tenant_a.url("/employees")).get_json()["items"]
+    assert {"ann@a.test", "bob@a.test"} <= {e["email"] for e in items}
+    ann = next(e for e in items if e["email"] == "ann@a.test")
+    assert ann["national_id_last4"] == "3333"
+
+
+def test_bad_rows_reported_by_line_and_nothing_imported(tenant_a):
+    text = (HEADER
+            + "Ann,One,ann@a.test,2024-01-01,\n"       # line 2 ok
+            + ",Two,bad-email,2024-01-01,\n"           # line 3 bad
+            + "Cy,Three,cy@a.test,not-a-date,\n"       # line 4 bad
+            + "Di,Four,ann@a.test,2024-01-01,\n"       # line 5 duplicate of line 2
+            + f"Ed,Five,emp@{tenant_a.slug}.test,2024-01-01,\n")  # line 6 exists already
+    r = _upload(tenant_a, text)
+    assert r.status_code == 422
+    errors = r.get_json()["errors"]
+    assert set(errors) == {"3", "4", "5", "6"}
+    assert any("email" in m for m in errors["3"]) and any("first_name" in m for m in errors["3"])
+    assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 1
+
+
+def test_bad_header_is_line_1(tenant_a):
+    r = _upload(tenant_a, "first_name,surname\nA,B\n")
+    assert r.status_code == 422 and "1" in r.get_json()["errors"]
+
+
+def test_not_utf8_and_missing_file(tenant_a):
+    r = tenant_a.hr.post(tenant_a.url("/employees/import"), data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.csv")},
+                         content_type="multipart/form-data")
+    assert r.status_code == 422
+    r = tenant_a.hr.post(tenant_a.url("/employees/import"), data={}, content_type="multipart/form-data")
+    assert r.status_code == 422
+
+
+def test_employee_may_not_import(tenant_a):
+    assert _upload(tenant_a, HEADER + "A,B,ab@a.test,2024-01-01,\n", client=tenant_a.employee).status_code == 403
+
+
+def test_import_is_audited(tenant_a):
+    _upload(tenant_a, HEADER + "Ann,One,ann@a.test,2024-01-01,\n")
+    events = tenant_a.hr.get(tenant_a.url("/audit?action=employee.import")).get_json()["items"]
+    assert len(events) == 1 and events[0]["changes"] == {"imported": 1}
