@@ -1,5 +1,4 @@
 """/api/v1/tenants/<slug>/recruitment/… (contract: API.md "Recruitment")."""
-import sqlalchemy as sa
 from flask import Response, abort, jsonify
 from flask_smorest import Blueprint
 
@@ -7,14 +6,14 @@ from hrbpo.core import files
 from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
-from hrbpo.core.tenants.models import TenantModule
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import Interview, Job, Offer
 from hrbpo.plugins.recruitment.schemas import (ApplicationDetailSchema, ApplicationQuerySchema, ApplicationSchema,
-                                               CandidateSchema, FunnelStageSchema, HireSchema, InterviewSchema,
-                                               JobQuerySchema, JobSchema, JobUpdateSchema, MoveSchema, OfferSchema,
-                                               RejectionReasonSchema, RejectSchema, HiringReportQuerySchema, ResumeSchema,
-                                               ScorecardSchema, RecruitmentSettingsSchema, StageOutSchema, StageSchema)
+                                               CandidateSchema, FunnelStageSchema, HireSchema, HiringReportQuerySchema,
+                                               InterviewSchema, JobQuerySchema, JobSchema, JobUpdateSchema, MoveSchema,
+                                               OfferSchema, RecruitmentSettingsSchema, RejectionReasonSchema,
+                                               RejectSchema, ResumeSchema, ScorecardSchema, StageOutSchema,
+                                               StageSchema)
 
 blp = Blueprint("recruitment_api", __name__, url_prefix=None, description="Recruitment: jobs, pipeline, hiring")
 MANAGE = "recruitment.manage"
@@ -78,15 +77,9 @@ def get_settings():
 @blp.response(200, RecruitmentSettingsSchema)
 def put_settings(data):
     """Change the module's settings for this tenant."""
-    from hrbpo.core import audit
-
-    row = db.session.scalars(sa.select(TenantModule).where(TenantModule.name == services.MODULE)).one()
-    before = dict(row.settings or {})
-    row.settings = {**before, **data}
-    audit.record("recruitment.settings", target_type="module", target_id=services.MODULE,
-                 changes={k: [before.get(k), v] for k, v in data.items()})
+    result = services.save_settings(data)
     db.session.commit()
-    return services.settings()
+    return result
 
 
 # --- Jobs

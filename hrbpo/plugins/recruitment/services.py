@@ -1,11 +1,13 @@
 """Recruitment rules: pipelines, applications, interviews, offers, hiring and
 retention. Views call these, then commit."""
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import g
-from sqlalchemy.orm import joinedload, selectinload
+from icalendar import Calendar, Event, vCalAddress, vText
+from sqlalchemy.orm import joinedload
 
 from hrbpo.core import audit, files
 from hrbpo.core.auth.models import Membership, User
@@ -14,6 +16,7 @@ from hrbpo.core.db import db, get_or_404, utcnow
 from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
+from hrbpo.core.tenants.models import TenantModule
 from hrbpo.core.tenants.services import module_settings
 from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer, Panelist,
                                               RejectionReason, Scorecard, Stage, StageChange)
@@ -33,6 +36,16 @@ def _actor():
 
 def settings() -> dict:
     return module_settings(current_tenant(), MODULE)
+
+
+def save_settings(changes: dict) -> dict:
+    row = db.session.scalars(sa.select(TenantModule).where(TenantModule.name == MODULE)).one()
+    before = dict(row.settings or {})
+    row.settings = {**before, **changes}
+    db.session.flush()
+    audit.record("recruitment.settings", target_type="module", target_id=MODULE,
+                 changes={k: [before.get(k), v] for k, v in changes.items()})
+    return settings()
 
 
 # --- Pipeline stages and rejection reasons
@@ -200,8 +213,6 @@ def get_application(application_id) -> Application:
 
 
 def _uuid(value):
-    import uuid
-
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -404,8 +415,6 @@ def get_interview(interview_id, access) -> Interview:
 
 def invite_ics(interview: Interview) -> bytes:
     """An iCalendar (RFC 5545) REQUEST for the interview, one per interview."""
-    from icalendar import Calendar, Event, vCalAddress, vText
-
     users = db.session.scalars(sa.select(User).where(User.id.in_(interview.interviewer_ids))).all()
     application = interview.application
     tenant = current_tenant()

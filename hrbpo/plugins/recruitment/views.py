@@ -1,11 +1,12 @@
 """Portal pages: /t/<slug>/recruitment/… Plain HTML forms (POST, then 303);
 rules stay in services, these pages only read forms and render."""
+import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core.api.base import paginate
@@ -13,10 +14,11 @@ from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
+from hrbpo.core.plugins import Card
 from hrbpo.plugins.recruitment import services
-from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, Application, Interview, Job, Offer,
-                                              Scorecard)
-from hrbpo.plugins.recruitment.schemas import JobSchema
+from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, STAGE_KINDS, Application, Interview,
+                                              Job, Offer, Scorecard)
+from hrbpo.plugins.recruitment.schemas import CandidateSchema, JobSchema, ScorecardSchema
 
 bp = Blueprint("recruitment_pages", __name__, template_folder="templates", static_folder="static")
 MANAGE = "recruitment.manage"
@@ -53,8 +55,6 @@ def _failed(exc: DomainError, target):
 
 
 def dashboard_card(tenant, user, role):
-    from hrbpo.core.plugins import Card
-
     if role in ("hr_admin", "operator"):
         open_jobs = db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(Job.status == "open"))
         active = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
@@ -157,8 +157,6 @@ def add_application(job_id):
     job = get_or_404(Job, job_id, "Job not found.")
     target = url_for(".board", job_id=job.id)
     candidate = {k: request.form.get(k, "").strip() for k in ("first_name", "last_name", "email", "phone")}
-    from hrbpo.plugins.recruitment.schemas import CandidateSchema
-
     errors = CandidateSchema().validate({k: v for k, v in candidate.items() if v})
     try:
         if errors:
@@ -291,8 +289,6 @@ def resume(application_id):
 
 
 def _uuid(value):
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -301,6 +297,37 @@ def _uuid(value):
 
 def _uuid_field(name):
     return _uuid(request.form.get(name, ""))
+
+
+# --- Pipeline and settings
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires(MANAGE)
+def pipeline_settings():
+    """Stages (rename, reorder, add, delete), rejection reasons, retention."""
+    if request.method == "POST":
+        target = url_for(".pipeline_settings")
+        rows = []
+        for index in range(int(request.form.get("rows", 0))):
+            name = request.form.get(f"name_{index}", "").strip()
+            if not name or request.form.get(f"delete_{index}"):
+                continue
+            rows.append((request.form.get(f"position_{index}", index, type=int), index, {
+                "id": _uuid(request.form[f"id_{index}"]) if request.form.get(f"id_{index}") else None,
+                "name": name[:80], "kind": request.form.get(f"kind_{index}", "screen")}))
+        try:
+            services.replace_stages([item for _, _, item in sorted(rows, key=lambda r: r[:2])])
+            services.replace_rejection_reasons(request.form.get("reasons", "").splitlines())
+            days = request.form.get("retention_days", type=int)
+            if not days or not 1 <= days <= 3650:
+                raise Invalid({"retention_days": [_("Give a number of days from 1 to 3650.")]})
+            services.save_settings({"retention_days": days})
+        except DomainError as exc:
+            return _failed(exc, target)
+        return _done(_("Settings saved."), target)
+    return render_template("recruitment/settings.html", stages=services.stages(), kinds=STAGE_KINDS,
+                           reasons=services.rejection_reasons(), settings=services.settings())
 
 
 # --- Interviews and scorecards
@@ -325,8 +352,6 @@ def scorecard(interview_id):
         data = {"ratings": {c: r for c, r in ratings.items() if r is not None},
                 "recommendation": request.form.get("recommendation"), "notes": request.form.get("notes") or None,
                 "submit": request.form.get("submit") == "1"}
-        from hrbpo.plugins.recruitment.schemas import ScorecardSchema
-
         errors = ScorecardSchema().validate(data)
         if not errors:
             try:
@@ -343,8 +368,6 @@ def scorecard(interview_id):
 
 @bp.get("/interviews/<uuid:interview_id>/invite.ics")
 def invite(interview_id):
-    from flask import Response
-
     interview = services.get_interview(interview_id, g.access)
     return Response(services.invite_ics(interview), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"'})

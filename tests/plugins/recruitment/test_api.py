@@ -67,7 +67,8 @@ def test_job_lifecycle(rec):
     assert listing["total"] == 1 and listing["items"][0]["id"] == job["id"]
     assert rec.hr.get(rec.url("/recruitment/jobs?status=open")).get_json()["total"] == 0
     audit = rec.hr.get(rec.url("/audit")).get_json()["items"]
-    assert {"recruitment.job.create", "recruitment.job.publish", "recruitment.job.close"} <= {a["action"] for a in audit}
+    actions = {a["action"] for a in audit}
+    assert {"recruitment.job.create", "recruitment.job.publish", "recruitment.job.close"} <= actions
 
 
 def test_job_validation_and_edit(rec):
@@ -191,10 +192,11 @@ def test_list_applications_filters(rec, open_job, apply_to, stage_of):
     a = apply_to(rec, job1["id"], email="a@x.test")
     apply_to(rec, job1["id"], email="b@x.test")
     apply_to(rec, job2["id"], email="c@x.test")
-    rec.hr.post(rec.url(f"/recruitment/applications/{a['id']}/move"), json={"stage_id": stage_of(rec, "interview")["id"]})
+    interview = stage_of(rec, "interview")["id"]
+    rec.hr.post(rec.url(f"/recruitment/applications/{a['id']}/move"), json={"stage_id": interview})
     body = rec.hr.get(rec.url(f"/recruitment/applications?job_id={job1['id']}")).get_json()
     assert body["total"] == 2 and set(body) == {"items", "total", "page", "per_page"}
-    body = rec.hr.get(rec.url(f"/recruitment/applications?job_id={job1['id']}&stage_id={stage_of(rec, 'interview')['id']}")).get_json()
+    body = rec.hr.get(rec.url(f"/recruitment/applications?job_id={job1['id']}&stage_id={interview}")).get_json()
     assert [i["id"] for i in body["items"]] == [a["id"]]
     assert rec.hr.get(rec.url("/recruitment/applications?per_page=1&page=2")).get_json()["items"][0]["id"]
     assert rec.hr.get(rec.url("/recruitment/applications?job_id=nope")).status_code == 422

@@ -35,7 +35,8 @@ def test_interviewers_must_be_tenant_users(rec, other, open_job, apply_to):
     assert r.status_code == 422 and "interviewer_ids" in r.get_json()["errors"]
     assert rec.hr.post(url, json={"scheduled_at": WHEN, "interviewer_ids": []}).status_code == 422
     assert rec.hr.post(url, json={"scheduled_at": "soon", "interviewer_ids": [rec.hr.user["id"]]}).status_code == 422
-    assert rec.employee.post(url, json={"scheduled_at": WHEN, "interviewer_ids": [rec.hr.user["id"]]}).status_code == 403
+    body = {"scheduled_at": WHEN, "interviewer_ids": [rec.hr.user["id"]]}
+    assert rec.employee.post(url, json=body).status_code == 403
 
 
 def test_interviewer_scorecard_privacy(rec, open_job, apply_to):

@@ -92,3 +92,28 @@ def test_dashboard_card(rec, open_job, signed_in):
     open_job(rec)
     html = signed_in("hr@acme.test").get(f"/t/{rec.slug}/").get_data(as_text=True)
     assert "1 open jobs" in html
+
+
+def test_settings_page_edits_pipeline(rec, open_job, apply_to, signed_in):
+    apply_to(rec, open_job(rec)["id"])
+    page = signed_in("hr@acme.test")
+    url = f"/t/{rec.slug}/recruitment/settings"
+    assert page.get(url).status_code == 200
+    stages = rec.hr.get(rec.url("/recruitment/stages")).get_json()
+    form = {"rows": str(len(stages) + 1), "reasons": "Too far\nWithdrew\n", "retention_days": "90"}
+    for i, stage in enumerate(stages):
+        form.update({f"id_{i}": stage["id"], f"name_{i}": stage["name"], f"kind_{i}": stage["kind"],
+                     f"position_{i}": str(i * 10)})
+    form.update({"name_1": "Call", "delete_2": "1", f"name_{len(stages)}": "Case study",
+                 f"kind_{len(stages)}": "interview", f"position_{len(stages)}": "15"})
+    assert page.post(url, form).status_code == 303
+    names = [s["name"] for s in rec.hr.get(rec.url("/recruitment/stages")).get_json()]
+    assert names == ["Applied", "Call", "Case study", "Offer", "Hired", "Rejected"]
+    assert [r["label"] for r in rec.hr.get(rec.url("/recruitment/rejection-reasons")).get_json()] == ["Too far",
+                                                                                                      "Withdrew"]
+    assert rec.hr.get(rec.url("/recruitment/settings")).get_json()["retention_days"] == 90
+    # Deleting the stage that holds the application is refused, nothing changes.
+    form.update({"delete_0": "1"})
+    r = page.post(url, form)
+    assert r.status_code == 303 and "cannot be deleted" in page.get(url).get_data(as_text=True)
+    assert len(rec.hr.get(rec.url("/recruitment/stages")).get_json()) == 6
