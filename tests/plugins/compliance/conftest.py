@@ -66,3 +66,23 @@ def move_due(kit, item_id, days_ago):
     with in_tenant(kit):
         db.session.get(ChecklistItem, (uuid.UUID(kit.id), uuid.UUID(item_id))).due_on = date.today() - timedelta(days=days_ago)
         db.session.commit()
+
+
+def web(app, email, slug):
+    """A test client signed in through the login form (session cookie + CSRF)."""
+    from flask import g
+
+    from hrbpo.testing import PASSWORD
+
+    g.pop("_login_user", None)  # the shared app context would carry Flask-Login's cached user over
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    r = client.post("/login", data={"email": email, "password": PASSWORD, "tenant": slug, "csrf_token": csrf(page)})
+    assert r.status_code == 303, r.get_data(as_text=True)[:300]
+    return client
+
+
+def csrf(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

@@ -1,0 +1,59 @@
+"""Portal pages: employee task list and item page, HR dashboard and template editor."""
+import io
+
+from conftest import PNG, assign, csrf, make_template, web
+
+
+def test_employee_completes_an_item_with_upload_and_attestation(app, acme):
+    t = make_template(acme, {"name": "Policies", "items": [
+        {"title": "Code of conduct", "due_days": 3, "requires_attestation": True, "requires_evidence": True,
+         "attestation_text": "I will behave."}]})
+    checklist = assign(acme, t["id"])[0]
+    item = checklist["items"][0]["id"]
+    browser = web(app, "emp@acme.test", "acme")
+    home = browser.get("/t/acme/compliance/").get_data(as_text=True)
+    assert "Policies" in home and "<progress" in home and "style=" not in home
+    url = f"/t/acme/compliance/checklists/{checklist['id']}/items/{item}"
+    page = browser.get(url).get_data(as_text=True)
+    assert "I will behave." in page and 'type="file"' in page and "style=" not in page
+    r = browser.post(f"{url}/complete", data={"csrf_token": csrf(page), "attestation": "yes"},
+                     content_type="multipart/form-data")
+    assert r.status_code == 303  # missing evidence: back to the item with a message
+    assert acme.hr.get(acme.url(f"/compliance/checklists/{checklist['id']}")).get_json()["done"] == 0
+    r = browser.post(f"{url}/complete", data={"csrf_token": csrf(page), "attestation": "yes",
+                                              "file": (io.BytesIO(PNG), "scan.png")},
+                     content_type="multipart/form-data")
+    assert r.status_code == 303
+    done = acme.hr.get(acme.url(f"/compliance/checklists/{checklist['id']}")).get_json()
+    assert done["progress"] == 100 and done["items"][0]["attestations"][0]["statement"] == "I will behave."
+    assert browser.post(f"{url}/approve", data={"csrf_token": csrf(page)}).status_code == 403
+
+
+def test_hr_dashboard_and_template_editor(app, acme):
+    t = make_template(acme)
+    assign(acme, t["id"])
+    browser = web(app, "hr@acme.test", "acme")
+    dashboard = browser.get("/t/acme/compliance/").get_data(as_text=True)
+    assert "Completion by template" in dashboard and "Onboarding" in dashboard and "style=" not in dashboard
+    form = browser.get("/t/acme/compliance/templates/new").get_data(as_text=True)
+    assert 'for="items-0-title"' in form
+    r = browser.post("/t/acme/compliance/templates/new", data={
+        "csrf_token": csrf(form), "rows": "3", "name": "Yearly training", "recurrence": "FREQ=YEARLY",
+        "assign_on": "manual", "items-0-title": "Harassment course", "items-0-due_days": "30",
+        "items-0-owner": "employee"})
+    assert r.status_code == 303
+    created = [x for x in acme.hr.get(acme.url("/compliance/templates")).get_json()["items"]
+               if x["name"] == "Yearly training"][0]
+    assert created["recurrence"] == "FREQ=YEARLY" and created["items"][0]["due_days"] == 30
+    r = browser.post("/t/acme/compliance/templates/new", data={"csrf_token": csrf(form), "rows": "3", "name": "Bad",
+                                                               "recurrence": "FREQ=NEVER", "items-0-title": "x"})
+    assert r.status_code == 422
+    r = browser.post(f"/t/acme/compliance/templates/{created['id']}/assign",
+                     data={"csrf_token": csrf(form), "employee_ids": [acme.employee_id]})
+    assert r.status_code == 303
+    assert acme.hr.get(acme.url(f"/compliance/checklists?template_id={created['id']}")).get_json()["total"] == 1
+
+
+def test_employee_cannot_open_template_editor(app, acme):
+    browser = web(app, "emp@acme.test", "acme")
+    assert browser.get("/t/acme/compliance/templates").status_code == 403
