@@ -112,3 +112,10 @@ def work_queue(tenant):
                      url_for("compliance_pages.item", slug=tenant.slug, checklist_id=item.checklist_id,
                              item_id=item.id), item.due_on, {"checklist": item.checklist.name})
             for item in operator_queue(tenant)]
+
+
+@hookimpl
+def demo_data(tenant):
+    from hrbpo.plugins.compliance import services
+
+    services.seed_demo(tenant)

@@ -323,3 +323,24 @@ def awaiting_review(limit=100):
     return db.session.scalars(items_with_checklist().where(ChecklistItem.status == "done",
                                                            ChecklistItem.review == "pending")
                               .order_by(ChecklistItem.completed_at).limit(limit)).unique().all()
+
+
+DEMO_TEMPLATES = (
+    {"name": "Onboarding", "assign_on": "hire", "items": [
+        {"title": "Read and accept the employee handbook", "due_days": 3, "requires_attestation": True,
+         "attestation_text": "I have read the employee handbook and agree to follow it."},
+        {"title": "Upload proof of right to work", "due_days": 5, "requires_evidence": True,
+         "instructions": "A scan or photo of your passport or residence permit."},
+        {"title": "Verify identity documents", "due_days": 7, "owner": "hr_admin"}]},
+    {"name": "Harassment training", "recurrence": "FREQ=YEARLY", "items": [
+        {"title": "Complete the yearly anti-harassment course", "due_days": 30, "requires_evidence": True},
+        {"title": "Acknowledge the harassment policy", "due_days": 30, "requires_attestation": True}]},
+)
+
+
+def seed_demo(tenant):
+    """Demo templates, assigned to the first employees (`flask hrbpo demo`)."""
+    made = [create_template(data) for data in DEMO_TEMPLATES]
+    staff = db.session.scalars(sa.select(Employee).order_by(Employee.created_at).limit(8)).all()
+    for template in made:
+        assign(template, staff, today_for(tenant))

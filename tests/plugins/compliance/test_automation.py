@@ -181,3 +181,18 @@ def test_master_templates_are_pushed_as_adaptable_copies(acme, other, make_tenan
     acme.hr.patch(acme.url(f"/compliance/templates/{copy_id}"), json={"name": "Acme onboarding"})
     theirs = other.hr.get(other.url("/compliance/templates")).get_json()["items"]
     assert [t["name"] for t in theirs] == ["BPO onboarding"] and theirs[0]["master_id"] == master["id"]
+
+
+def test_demo_data_seeds_templates_and_checklists(acme):
+    import uuid
+
+    from hrbpo.core.db import db
+    from hrbpo.core.plugins.manager import emit
+    from hrbpo.core.tenants.models import Tenant
+
+    with in_tenant(acme):
+        emit(db.session.get(Tenant, uuid.UUID(acme.id)), "demo_data")
+        db.session.commit()
+    names = [t["name"] for t in acme.hr.get(acme.url("/compliance/templates")).get_json()["items"]]
+    assert names == ["Harassment training", "Onboarding"]
+    assert acme.employee.get(acme.url("/compliance/checklists")).get_json()["total"] == 2
