@@ -80,6 +80,10 @@ def _init_api(app, registry):
             "Tokens need no second factor: two-factor sign-in guards browser sessions."
         )},
     })
+    from hrbpo.core.api.schemas import Money
+
+    api.register_field(Money, "string", "decimal")
+    api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api):
@@ -88,6 +92,12 @@ def _init_api(app, registry):
         for blp in blueprints or []:
             prefix = f"/api/v1/tenants/<slug>/{name}"
             api.register_blueprint(tenant_scoped(blp, module=name), url_prefix=prefix + (blp.url_prefix or ""))
+
+
+def _ecma_pattern(self, field, ret, **kwargs):
+    """OpenAPI patterns are ECMA regexes: Python's end-of-string `\\Z` is `$` there."""
+    pattern = ret.get("pattern")
+    return {"pattern": pattern.replace("\\Z", "$")} if isinstance(pattern, str) and "\\Z" in pattern else {}
 
 
 def _init_pages(app, registry):

@@ -66,6 +66,11 @@ def _not_blank(value):
         raise ma.ValidationError("Must not be blank.")
 
 
+class Money(ma.fields.Decimal):
+    """A decimal that travels as a JSON string; the OpenAPI document says so
+    (registered in app._init_api), so its bounds are not typed as numbers."""
+
+
 def money(**kw):
     """Money as a string decimal ("123.45"), never a float."""
-    return ma.fields.Decimal(as_string=True, places=2, validate=ma.validate.Range(min=0), **kw)
+    return Money(as_string=True, places=2, validate=ma.validate.Range(min=0), **kw)
