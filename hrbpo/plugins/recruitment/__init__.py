@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
+from hrbpo.core.plugins import NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
 from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",
@@ -69,9 +69,9 @@ def module_enabled(tenant, name):
 
 @hookimpl
 def periodic_tasks():
-    from hrbpo.plugins.recruitment import services
+    from hrbpo.plugins.recruitment import privacy
 
-    return [PeriodicTask("recruitment.purge", lambda tenant: f"{services.purge()} candidate(s) anonymised",
+    return [PeriodicTask("recruitment.purge", lambda tenant: f"{privacy.purge()} candidate(s) anonymised",
                          meta.name)]
 
 

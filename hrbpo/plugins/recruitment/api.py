@@ -6,7 +6,7 @@ from hrbpo.core import files
 from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
-from hrbpo.plugins.recruitment import services
+from hrbpo.plugins.recruitment import interviews, privacy, services
 from hrbpo.plugins.recruitment.models import Interview, Job, Offer
 from hrbpo.plugins.recruitment.schemas import (ApplicationDetailSchema, ApplicationQuerySchema, ApplicationSchema,
                                                CandidateSchema, FunnelStageSchema, HireSchema, HiringReportQuerySchema,
@@ -183,7 +183,7 @@ def list_applications(query, page):
 
 
 def _detail(application):
-    application.interviews = db.session.scalars(services.interview_query().where(
+    application.interviews = db.session.scalars(interviews.interview_query().where(
         Interview.application_id == application.id)).all()
     application.offers = services.offers_of(application)
     return application
@@ -244,7 +244,7 @@ def hire_application(data, application_id):
 @blp.response(201, InterviewSchema)
 def schedule_interview(data, application_id):
     """Schedule an interview; `interviewer_ids` are user ids of this tenant."""
-    interview = services.schedule_interview(services.get_application(application_id), data)
+    interview = interviews.schedule_interview(services.get_application(application_id), data)
     db.session.commit()
     return interview
 
@@ -256,13 +256,13 @@ def list_interviews(page):
     """Interviews by time: all for HR admins, one's own panels for others."""
     access = current_access()
     mine = None if access.can(MANAGE) else access.user
-    return paginate(services.interview_query(user=mine), page)
+    return paginate(interviews.interview_query(user=mine), page)
 
 
 @blp.route("/interviews/<uuid:interview_id>", methods=["GET"])
 @blp.response(200, InterviewSchema)
 def get_interview(interview_id):
-    return services.get_interview(interview_id, current_access())
+    return interviews.get_interview(interview_id, current_access())
 
 
 @blp.route("/interviews/<uuid:interview_id>/invite.ics", methods=["GET"])
@@ -270,8 +270,8 @@ def get_interview(interview_id):
                             "content": {"text/calendar": {"schema": {"type": "string"}}}}})
 def interview_invite(interview_id):
     """The interview as an iCalendar invite for the interviewers."""
-    interview = services.get_interview(interview_id, current_access())
-    return Response(services.invite_ics(interview), mimetype="text/calendar",
+    interview = interviews.get_interview(interview_id, current_access())
+    return Response(interviews.invite_ics(interview), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"'})
 
 
@@ -286,7 +286,7 @@ def save_scorecard(data, interview_id):
     access = current_access()
     if not access.can("recruitment.interview"):
         abort(403)
-    card, created = services.save_scorecard(services.get_interview(interview_id, access), access.user, data)
+    card, created = interviews.save_scorecard(interviews.get_interview(interview_id, access), access.user, data)
     db.session.commit()
     return card, 201 if created else 200
 
@@ -296,7 +296,7 @@ def save_scorecard(data, interview_id):
 def list_scorecards(interview_id):
     """HR admins see submitted scorecards; an interviewer sees only their own."""
     access = current_access()
-    return services.visible_scorecards(services.get_interview(interview_id, access), access)
+    return interviews.visible_scorecards(interviews.get_interview(interview_id, access), access)
 
 
 # --- Offers
@@ -359,7 +359,7 @@ def download_resume(candidate_id):
                             "content": {"application/json": {"schema": {"type": "object"}}}}})
 def export_candidate(candidate_id):
     """The candidate's data as JSON (for a data subject access request)."""
-    data = services.export_candidate(services.get_candidate(candidate_id))
+    data = privacy.export_candidate(services.get_candidate(candidate_id))
     db.session.commit()  # the audit row of the export
     response = jsonify(data)
     response.headers["Content-Disposition"] = f'attachment; filename="candidate-{candidate_id}.json"'

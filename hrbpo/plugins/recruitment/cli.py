@@ -17,7 +17,7 @@ def purge(slug):
     """Anonymise candidates past the tenant's retention period who were not hired."""
     from hrbpo.core.tenants.models import Tenant
     from hrbpo.core.tenants.services import enabled_modules
-    from hrbpo.plugins.recruitment import services
+    from hrbpo.plugins.recruitment import privacy, services
 
     query = sa.select(Tenant).order_by(Tenant.slug)
     if slug:
@@ -29,6 +29,6 @@ def purge(slug):
         if services.MODULE not in enabled_modules(tenant):
             continue
         with tenancy.tenant_context(tenant):
-            count = services.purge()
+            count = privacy.purge()
             db.session.commit()
         click.echo(f"{tenant.slug}: {count} candidate(s) anonymised")

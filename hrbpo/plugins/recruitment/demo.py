@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from hrbpo.core.auth.models import Membership
 from hrbpo.core.db import db, utcnow
-from hrbpo.plugins.recruitment import services
+from hrbpo.plugins.recruitment import interviews, services
 
 JOBS = [
     ("Customer Support Specialist", "Support", "Remote", "full_time", ("45000", "55000")),
@@ -37,5 +37,5 @@ def load(tenant):
                 if not stage.is_final:
                     services.move(application, stage, "Demo progress")
             if n == 2 and interviewer:
-                services.schedule_interview(application, {"scheduled_at": utcnow() + timedelta(days=2),
+                interviews.schedule_interview(application, {"scheduled_at": utcnow() + timedelta(days=2),
                                                           "interviewer_ids": [interviewer]})

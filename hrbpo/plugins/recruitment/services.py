@@ -1,25 +1,22 @@
-"""Recruitment rules: pipelines, applications, interviews, offers, hiring and
-retention. Views call these, then commit."""
+"""Recruitment rules: pipeline, jobs, applications, hiring, offers, reports
+(interviews and privacy have their own modules). Views call these, then commit."""
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import g
-from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import joinedload
 
 from hrbpo.core import audit, files
-from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.services import normalise_email
 from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
+from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.tenants.models import TenantModule
 from hrbpo.core.tenants.services import module_settings
-from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer, Panelist,
-                                              RejectionReason, Scorecard, Stage, StageChange)
+from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Job, Offer, RejectionReason, Stage,
+                                              StageChange)
 
 MODULE = "recruitment"
 DEFAULT_STAGES = (("Applied", "screen"), ("Phone screen", "screen"), ("Interview", "interview"),
@@ -206,13 +203,13 @@ def application_query(job_id=None, stage_id=None, candidate_id=None):
 
 
 def get_application(application_id) -> Application:
-    application = db.session.scalars(application_query().where(Application.id == _uuid(application_id))).first()
+    application = db.session.scalars(application_query().where(Application.id == uuid_or_404(application_id))).first()
     if application is None:
         raise NotFound("Application not found.")
     return application
 
 
-def _uuid(value):
+def uuid_or_404(value):
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -336,153 +333,6 @@ def attach_resume(candidate: Candidate, upload) -> Candidate:
     return candidate
 
 
-def export_candidate(candidate: Candidate) -> dict:
-    """Everything held about a candidate (data subject access request)."""
-    applications = db.session.scalars(application_query(candidate_id=candidate.id)).all()
-    app_ids = [a.id for a in applications]
-    changes = db.session.scalars(sa.select(StageChange).where(StageChange.application_id.in_(app_ids))
-                                 .order_by(StageChange.at)).all() if app_ids else []
-    interviews = db.session.scalars(sa.select(Interview).where(Interview.application_id.in_(app_ids))).all() \
-        if app_ids else []
-    offers = db.session.scalars(sa.select(Offer).where(Offer.application_id.in_(app_ids))).all() if app_ids else []
-    resume = files.get(candidate.resume_file_id) if candidate.resume_file_id else None
-    audit.record("recruitment.candidate.export", candidate, {})
-    return {
-        "candidate": {k: getattr(candidate, k) for k in (
-            "id", "first_name", "last_name", "email", "phone", "consent_at", "consent_version", "created_at",
-            "anonymised_at")},
-        "resume": {"filename": resume.filename, "content_type": resume.content_type, "size": resume.size}
-        if resume else None,
-        "applications": [{
-            "id": a.id, "job_id": a.job_id, "job_title": a.job.title, "stage": a.stage.name, "status": a.status,
-            "source": a.source, "created_at": a.created_at, "rejection_reason": a.rejection_reason,
-            "history": [{"from": c.from_stage, "to": c.to_stage, "at": c.at, "note": c.note}
-                        for c in changes if c.application_id == a.id],
-            "interviews": [{"id": i.id, "scheduled_at": i.scheduled_at} for i in interviews
-                           if i.application_id == a.id],
-            "offers": [{"id": o.id, "status": o.status, "salary": str(o.salary), "currency": o.currency}
-                       for o in offers if o.application_id == a.id],
-        } for a in applications],
-    }
-
-
-# --- Interviews and scorecards
-
-
-def _tenant_user_ids(user_ids) -> set:
-    found = db.session.scalars(sa.select(Membership.user_id).where(Membership.user_id.in_(list(user_ids)))).all()
-    return set(found)
-
-
-def schedule_interview(application: Application, data: dict) -> Interview:
-    if application.stage.is_final:
-        raise Conflict(f"The application is {application.stage.kind}; no more interviews.")
-    ids = list(dict.fromkeys(data["interviewer_ids"]))
-    unknown = [str(i) for i in ids if i not in _tenant_user_ids(ids)]
-    if unknown:
-        raise Invalid({"interviewer_ids": [f"Not a user of this tenant: {', '.join(unknown)}."]})
-    interview = Interview(application_id=application.id, scheduled_at=data["scheduled_at"].astimezone(timezone.utc),
-                          duration_minutes=data.get("duration_minutes") or 60, location=data.get("location"))
-    db.session.add(interview)
-    db.session.flush()
-    db.session.add_all([Panelist(interview_id=interview.id, user_id=user_id) for user_id in ids])
-    db.session.flush()
-    db.session.refresh(interview, ["panel"])
-    audit.record("recruitment.interview.schedule", interview,
-                 {"application_id": application.id, "scheduled_at": interview.scheduled_at,
-                  "interviewer_ids": [str(i) for i in ids]})
-    return interview
-
-
-def interview_query(user=None, upcoming=False):
-    query = (sa.select(Interview).options(joinedload(Interview.application).joinedload(Application.candidate),
-                                          joinedload(Interview.application).joinedload(Application.job))
-             .order_by(Interview.scheduled_at))
-    if user is not None:
-        query = query.where(Interview.id.in_(sa.select(Panelist.interview_id).where(Panelist.user_id == user.id)))
-    if upcoming:
-        query = query.where(Interview.scheduled_at >= utcnow() - timedelta(hours=12))
-    return query
-
-
-def get_interview(interview_id, access) -> Interview:
-    """An interview the caller manages, or sits on the panel of (others 404)."""
-    interview = db.session.scalars(interview_query().where(Interview.id == _uuid(interview_id))).first()
-    if interview is None or not (access.can("recruitment.manage") or interview.has_interviewer(access.user)):
-        raise NotFound("Interview not found.")
-    return interview
-
-
-def invite_ics(interview: Interview) -> bytes:
-    """An iCalendar (RFC 5545) REQUEST for the interview, one per interview."""
-    users = db.session.scalars(sa.select(User).where(User.id.in_(interview.interviewer_ids))).all()
-    application = interview.application
-    tenant = current_tenant()
-    cal = Calendar()
-    cal.add("prodid", "-//hrbpo//recruitment//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"interview-{interview.id}@hrbpo")
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", interview.scheduled_at)
-    event.add("dtend", interview.scheduled_at + timedelta(minutes=interview.duration_minutes))
-    event.add("sequence", interview.sequence)
-    event.add("summary", f"Interview: {application.candidate.full_name} – {application.job.title}")
-    event.add("description", f"{tenant.name}: interview for {application.job.title}.")
-    if interview.location:
-        event["location"] = vText(interview.location)
-    organizer = vCalAddress(f"mailto:no-reply@{tenant.slug}.hrbpo.invalid")
-    organizer.params["cn"] = vText(tenant.name)
-    event["organizer"] = organizer
-    for user in users:
-        attendee = vCalAddress(f"mailto:{user.email}")
-        attendee.params.update({"role": vText("REQ-PARTICIPANT"), "rsvp": vText("TRUE")})
-        event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
-    return cal.to_ical()
-
-
-def visible_scorecards(interview: Interview, access) -> list[Scorecard]:
-    """HR sees submitted scorecards (and their own drafts); an interviewer
-    sees only their own."""
-    cards = db.session.scalars(sa.select(Scorecard).where(Scorecard.interview_id == interview.id)
-                               .order_by(Scorecard.created_at)).all()
-    mine = [c for c in cards if c.interviewer_id == access.user.id]
-    if access.can("recruitment.manage"):
-        return [c for c in cards if c.submitted or c in mine]
-    return mine
-
-
-def save_scorecard(interview: Interview, user, data: dict) -> tuple[Scorecard, bool]:
-    """Create or edit the caller's own scorecard; returns (card, created).
-    Only panel members score, and a submitted card is final."""
-    if not interview.has_interviewer(user):
-        raise Forbidden("Only the interview's interviewers write scorecards.")
-    card = db.session.scalars(sa.select(Scorecard).where(Scorecard.interview_id == interview.id,
-                                                         Scorecard.interviewer_id == user.id)).first()
-    created = card is None
-    if created:
-        card = Scorecard(interview_id=interview.id, interviewer_id=user.id)
-        db.session.add(card)
-    elif card.submitted:
-        raise Conflict("The scorecard was submitted; it can no longer change.")
-    card.ratings, card.recommendation, card.notes = data["ratings"], data["recommendation"], data.get("notes")
-    if data.get("submit", True):
-        card.submitted_at = utcnow()
-    db.session.flush()
-    audit.record("recruitment.scorecard.submit" if card.submitted else "recruitment.scorecard.save", card,
-                 {"recommendation": card.recommendation})
-    return card, created
-
-
-def get_scorecard(scorecard_id, user) -> Scorecard:
-    card = get_or_404(Scorecard, scorecard_id, "Scorecard not found.")
-    if card.interviewer_id != user.id:
-        raise NotFound("Scorecard not found.")
-    return card
-
-
 # --- Offers
 
 
@@ -524,50 +374,3 @@ def time_to_hire() -> dict:
         days = out.setdefault(job_id, [])
         days.append((hired - applied).total_seconds() / 86400)
     return {job_id: {"hires": len(d), "average_days": round(sum(d) / len(d), 1)} for job_id, d in out.items()}
-
-
-# --- Privacy
-
-
-def purge(now: datetime | None = None) -> int:
-    """Anonymise candidates never hired whose last application is older than
-    the tenant's retention period; returns how many."""
-    days = settings()["retention_days"]
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    last = (sa.select(Application.candidate_id, sa.func.max(Application.created_at).label("last"),
-                      sa.func.count(Application.hired_at).label("hires"))
-            .group_by(Application.candidate_id).subquery())
-    candidates = db.session.scalars(
-        sa.select(Candidate).outerjoin(last, last.c.candidate_id == Candidate.id)
-        .where(Candidate.anonymised_at.is_(None),
-               sa.func.coalesce(last.c.hires, 0) == 0,
-               sa.func.coalesce(last.c.last, Candidate.created_at) < cutoff)).all()
-    for candidate in candidates:
-        anonymise(candidate)
-    return len(candidates)
-
-
-def anonymise(candidate: Candidate):
-    app_ids = sa.select(Application.id).where(Application.candidate_id == candidate.id)
-    candidate.first_name, candidate.last_name = "Anonymised", "candidate"
-    candidate.email = f"anonymised-{candidate.id}@invalid"
-    candidate.phone, candidate.anonymised_at = None, utcnow()
-    resume_id, candidate.resume_file_id = candidate.resume_file_id, None
-    db.session.execute(sa.update(StageChange).where(StageChange.application_id.in_(app_ids)).values(note=None)
-                       .execution_options(synchronize_session=False))
-    interviews = sa.select(Interview.id).where(Interview.application_id.in_(app_ids))
-    db.session.execute(sa.update(Scorecard).where(Scorecard.interview_id.in_(interviews)).values(notes=None)
-                       .execution_options(synchronize_session=False))
-    db.session.flush()
-    if resume_id is not None:
-        _drop_file(resume_id)
-    audit.record("recruitment.candidate.anonymise", candidate, {})
-
-
-def _drop_file(file_id):
-    """Delete a stored file's row and bytes (core files has no delete yet)."""
-    stored = files.get(file_id)
-    path = files._path(stored.tenant_id, stored.id)
-    db.session.delete(stored)
-    db.session.flush()
-    path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.plugins import Card
+from hrbpo.plugins.recruitment import interviews as interviewing
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, STAGE_KINDS, Application, Interview,
                                               Job, Offer, Scorecard)
@@ -62,7 +63,7 @@ def dashboard_card(tenant, user, role):
         lines = (_("%(n)s open jobs", n=open_jobs), _("%(n)s candidates in the pipeline", n=active))
         return Card(_("Recruitment"), url_for("recruitment_pages.index", slug=tenant.slug), lines, order=20)
     upcoming = db.session.scalar(sa.select(sa.func.count()).select_from(
-        services.interview_query(user=user, upcoming=True).subquery()))
+        interviewing.interview_query(user=user, upcoming=True).subquery()))
     if not upcoming:
         return None
     return Card(_("Interviews"), url_for("recruitment_pages.interviews", slug=tenant.slug),
@@ -243,7 +244,7 @@ def schedule(application_id):
         ids = [_uuid(v) for v in request.form.getlist("interviewer_ids")]
         if not ids:
             raise Invalid({"interviewer_ids": [_("Choose at least one interviewer.")]})
-        services.schedule_interview(application, {
+        interviewing.schedule_interview(application, {
             "scheduled_at": local.replace(tzinfo=ZoneInfo(g.tenant.timezone)), "interviewer_ids": ids,
             "duration_minutes": request.form.get("duration_minutes", 60, type=int),
             "location": request.form.get("location") or None})
@@ -337,13 +338,13 @@ def pipeline_settings():
 def interviews():
     """Upcoming interviews: all for HR admins, one's own for interviewers."""
     mine = None if g.access.can(MANAGE) else g.user
-    items = db.session.scalars(services.interview_query(user=mine, upcoming=True).limit(200)).all()
+    items = db.session.scalars(interviewing.interview_query(user=mine, upcoming=True).limit(200)).all()
     return render_template("recruitment/interviews.html", interviews=items)
 
 
 @bp.route("/interviews/<uuid:interview_id>/scorecard", methods=["GET", "POST"])
 def scorecard(interview_id):
-    interview = services.get_interview(interview_id, g.access)
+    interview = interviewing.get_interview(interview_id, g.access)
     card = db.session.scalars(sa.select(Scorecard).where(Scorecard.interview_id == interview.id,
                                                          Scorecard.interviewer_id == g.user.id)).first()
     errors = {}
@@ -355,12 +356,12 @@ def scorecard(interview_id):
         errors = ScorecardSchema().validate(data)
         if not errors:
             try:
-                services.save_scorecard(interview, g.user, data)
+                interviewing.save_scorecard(interview, g.user, data)
                 return _done(_("Scorecard submitted.") if data["submit"] else _("Draft saved."),
                              url_for(".scorecard", interview_id=interview.id))
             except DomainError as exc:
                 return _failed(exc, url_for(".scorecard", interview_id=interview.id))
-    others = [c for c in services.visible_scorecards(interview, g.access) if c.interviewer_id != g.user.id]
+    others = [c for c in interviewing.visible_scorecards(interview, g.access) if c.interviewer_id != g.user.id]
     return render_template("recruitment/scorecard.html", interview=interview, card=card, errors=errors,
                            criteria=CRITERIA, recommendations=RECOMMENDATIONS, others=others,
                            on_panel=interview.has_interviewer(g.user)), 422 if errors else 200
@@ -368,6 +369,6 @@ def scorecard(interview_id):
 
 @bp.get("/interviews/<uuid:interview_id>/invite.ics")
 def invite(interview_id):
-    interview = services.get_interview(interview_id, g.access)
-    return Response(services.invite_ics(interview), mimetype="text/calendar",
+    interview = interviewing.get_interview(interview_id, g.access)
+    return Response(interviewing.invite_ics(interview), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"'})
