@@ -1,7 +1,7 @@
 """The compliance API contract (API.md "Compliance")."""
 from datetime import date, timedelta
 
-from conftest import ONBOARDING, PDF, PNG, add_employee, assign, make_template, move_due, upload
+from compliance_helpers import ONBOARDING, PDF, PNG, add_employee, assign, make_template, move_due, upload
 
 
 def test_create_and_read_template(acme):

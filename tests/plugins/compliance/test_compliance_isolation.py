@@ -1,7 +1,7 @@
 """Tenant B's ids answer 404 everywhere; module off answers 404."""
 import pytest
 
-from conftest import assign, make_template, upload
+from compliance_helpers import assign, make_template, upload
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 deadlines, reminders and escalations, BPO master templates."""
 from datetime import date, datetime, timedelta, timezone
 
-from conftest import ONBOARDING, add_employee, assign, in_tenant, make_template, move_due
+from compliance_helpers import ONBOARDING, add_employee, assign, in_tenant, make_template, move_due
 
 
 def test_hire_assigns_onboarding_and_termination_offboarding(acme):

@@ -6,7 +6,7 @@ import zipfile
 
 import icalendar
 
-from conftest import PDF, add_employee, assign, make_template, upload
+from compliance_helpers import PDF, add_employee, assign, make_template, upload
 
 
 def _events(body):

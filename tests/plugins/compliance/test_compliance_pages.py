@@ -1,7 +1,7 @@
 """Portal pages: employee task list and item page, HR dashboard and template editor."""
 import io
 
-from conftest import PNG, assign, csrf, make_template, web
+from compliance_helpers import PNG, assign, csrf, make_template, web
 
 
 def test_employee_completes_an_item_with_upload_and_attestation(app, acme):
