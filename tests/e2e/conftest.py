@@ -4,7 +4,7 @@ system Chromium (never a downloaded browser).
 
 Fixtures: `live` (the running server: `.url(path)`, `.app`, `.client`,
 `.operator` (API client; `.operator_email`), `.tenant(slug, modules)` →
-TenantKit, `.seed_demo(slug)`, `.sign_in(page, email)`, `.enrol_operator(page)` → TOTP secret,
+TenantKit, `.seed_demo(slug)`, `.sign_in(page, email)`, `.walk(page)` → paths, `.enrol_operator(page)` → TOTP secret,
 `.totp(secret)`, `.fits(page)`, `.screenshot(page, name)` into `test-artifacts/`), `browser`,
 and `page` (a fresh page per test that fails the test on any JavaScript error
 or CSP violation).
@@ -75,12 +75,14 @@ class LiveServer:
                 db.session.commit()
 
     def sign_in(self, page, email, password=PASSWORD, tenant=None):
+        """Through the login form, whatever language it is in."""
         page.goto(self.url("/login"))
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password", exact=True).fill(password)
+        form = page.locator("main form")
+        form.locator('[name="email"]').fill(email)
+        form.locator('[name="password"]').fill(password)
         if tenant:
-            page.get_by_label("Organisation").fill(tenant)
-        page.get_by_role("button", name="Sign in").click()
+            form.locator('[name="tenant"]').fill(tenant)
+        form.locator('button[type="submit"]').click()
 
     def enrol_operator(self, page, screenshots=False):
         """Sign the operator in through the browser; operators must set up
@@ -99,6 +101,17 @@ class LiveServer:
         page.get_by_role("link", name="I have saved them, continue").click()
         expect(page).to_have_url(self.url("/ops/"))
         return secret
+
+    def walk(self, page):
+        """Paths of every section in the signed-in user's nav and of the first
+        three pages each section links to (after `seed_demo` these are records)."""
+        sections = page.locator("nav.modules a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        paths = []
+        for section in sections:
+            page.goto(self.url(section))
+            inside = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            paths += [section] + [p for p in dict.fromkeys(inside) if p.startswith(section) and p != section][:3]
+        return list(dict.fromkeys(paths + ["/account"]))
 
     @staticmethod
     def totp(secret, step=0):

@@ -3,7 +3,9 @@
    - htmx requests carry the CSRF token from <meta name="csrf-token">;
    - <canvas data-chart='{"type": "bar", "data": {...}}'> becomes a Chart.js chart;
    - <form data-confirm="Really?"> asks before submitting;
-   - <select data-autosubmit> submits its form when changed. */
+   - <select data-autosubmit> submits its form when changed;
+   - a table too wide for the screen (it scrolls sideways) can take keyboard
+     focus, so it can be scrolled without a mouse. */
 (function () {
   "use strict";
 
@@ -77,12 +79,35 @@
     if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.requestSubmit();
   });
 
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap, main table").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  function enhance(root) {
+    drawCharts(root);
+    focusableScrollers();
+  }
+
   if (window.htmx && htmx.onLoad) {
-    htmx.onLoad(drawCharts);
+    htmx.onLoad(enhance);
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   } else {
-    drawCharts(document);
+    enhance(document);
   }
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableScrollers, 150);
+  });
 })();
