@@ -12,9 +12,9 @@ class Config:
     filler_employees: int = 100        # every other tenant
     max_employees: int = 1_000_000     # total cap: filler tenants shrink to fit
     import_rows: int = 20_000          # S6 and the import in S5
-    export_rows: int = 10_000          # S7
+    export_rows: int = 500             # S7 (its scripts seed row by row)
     duration: float = 4.0              # seconds of load per measurement
-    warmup: float = 1.0
+    warmup: float = 0.5
     connections: int = 4
     workers: int = 2                   # gunicorn --workers
     threads: int = 2                   # gunicorn --threads (gthread)
@@ -29,7 +29,7 @@ class Config:
             base = cls(quick=True)
         else:
             base = cls(quick=False, stages=[10, 1_000, 10_000], big_employees=100_000, import_rows=100_000,
-                       duration=12.0, warmup=2.0, rounds=3)
+                       export_rows=10_000, duration=12.0, warmup=2.0, rounds=3)
         for key, value in overrides.items():
             if value is not None:
                 setattr(base, key, value)

@@ -21,6 +21,9 @@ def run(bench):
         on_rps, off_rps = statistics.median(r.rps for r in on), statistics.median(r.rps for r in off)
         rows[slug] = {"slower": 1 - on_rps / off_rps if off_rps else 0.0, "rls_on_rps": round(on_rps, 1),
                       "rls_off_rps": round(off_rps, 1),
+                      # CPU per request is steadier than req/s on a shared machine
+                      "cpu_extra": round(statistics.median(r.cpu_ms for r in on)
+                                         / statistics.median(r.cpu_ms for r in off) - 1, 3),
                       "rls_on_p50_ms": round(statistics.median(r.p50_ms for r in on), 3),
                       "rls_off_p50_ms": round(statistics.median(r.p50_ms for r in off), 3)}
     slower = rows[SMALL]["slower"]
