@@ -82,7 +82,11 @@ def _wrk_run(wrk, url, headers, duration, connections) -> LoadResult:
     cmd = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "30s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(out: str) -> LoadResult:
+    """wrk's report (run with --latency) as a LoadResult."""
     requests, seconds = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).groups()[:2]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

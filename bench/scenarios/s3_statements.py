@@ -30,6 +30,6 @@ def statements(bench, slug) -> list[str]:
 
 def run(bench):
     small, big = statements(bench, SMALL), statements(bench, BIG)
-    bench.add("S3", "SQL statements per employee-list request (tests: tests/core)", len(small),
+    bench.add("S3", "SQL statements per employee-list request (test: tests/core/test_query_counts.py)", len(small),
               "constant in rows", len(small) == len(big), small_tenant=len(small), big_tenant=len(big),
               statements=small)
