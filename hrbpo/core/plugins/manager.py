@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 import pluggy
-from flask import g, has_request_context
+from flask import has_request_context, request
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from hrbpo.core.plugins import hookspecs
@@ -208,7 +208,9 @@ def request_cache(key, make):
     """Memoise per request (e.g. a tenant's enabled modules)."""
     if not has_request_context():
         return make()
-    cache = g.setdefault("_hrbpo_cache", {})
+    # In the request's environ, not g: g lives as long as the app context,
+    # which tests and CLI runs share across requests.
+    cache = request.environ.setdefault("hrbpo.cache", {})
     if key not in cache:
         cache[key] = make()
     return cache[key]
@@ -216,4 +218,4 @@ def request_cache(key, make):
 
 def forget_request_cache(key):
     if has_request_context():
-        g.get("_hrbpo_cache", {}).pop(key, None)
+        request.environ.get("hrbpo.cache", {}).pop(key, None)
