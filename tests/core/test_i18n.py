@@ -1,7 +1,9 @@
 """Languages: complete, compiled catalogues; locale choice; per-locale formats."""
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -9,12 +11,25 @@ from hrbpo.core import i18n
 from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.testing import PASSWORD
 
+ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]  # English is the source
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "_n": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def _catalogue(locale):
     with open(i18n.CORE_TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
         return read_po(f, locale=locale)
+
+
+def _source_messages() -> set[str]:
+    """Every message id in core and plugin code and templates (as babel.cfg extracts them)."""
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / "hrbpo"), method_map, keywords=KEYWORDS, comment_tags=()):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
@@ -32,6 +47,14 @@ def test_compiled_catalogue_matches_the_po_file(locale):
         compiled = {m.id: m.string for m in read_mo(f) if m.id}
     written = {m.id: m.string for m in _catalogue(locale) if m.id and not m.fuzzy}
     assert compiled == written, f"run scripts/i18n.sh compile and commit {locale}/LC_MESSAGES/messages.mo"
+
+
+def test_catalogues_cover_every_message_in_the_code():
+    in_code = _source_messages()
+    assert "Sign in" in in_code
+    for locale in TRANSLATED:
+        missing = sorted(in_code - {m.id if isinstance(m.id, str) else m.id[0] for m in _catalogue(locale)})
+        assert not missing, f"{locale}: run scripts/i18n.sh and translate: {missing}"
 
 
 @pytest.mark.parametrize("accept, expected, direction", [
