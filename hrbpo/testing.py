@@ -47,6 +47,14 @@ def backends() -> list[str]:
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: test needs the embedded SQLite backend")
     config.addinivalue_line("markers", "postgresql_only: test needs PostgreSQL (RLS)")
+    # Tests create hundreds of logins: argon2id with the lightest parameters
+    # (still argon2id) keeps the suite fast. Production uses the defaults.
+    from argon2 import PasswordHasher
+
+    from hrbpo.core.auth import passwords
+
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._DUMMY = passwords._hasher.hash("not-a-real-password")
 
 
 def pytest_collection_modifyitems(config, items):
