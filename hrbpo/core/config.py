@@ -50,6 +50,8 @@ def load(instance_path: str) -> dict:
         or _instance_secret(instance, "encryption_key", lambda: Fernet.generate_key().decode()),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "HRBPO_MIGRATE_DATABASE_URL": migrate_url,
+        # PostgreSQL role the app connects as; `db upgrade` grants it the tables.
+        "HRBPO_APP_ROLE": _env("APP_ROLE"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "HRBPO_TOKEN_TTL": timedelta(days=int(_env("TOKEN_TTL_DAYS", "30"))),
         "HRBPO_LOGIN_LIMIT_ACCOUNT": _env("LOGIN_LIMIT_ACCOUNT", "5 per minute"),
