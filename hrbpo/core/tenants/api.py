@@ -43,7 +43,9 @@ def list_tenants(query, page):
     if query.get("q"):
         like = f"%{query['q'].lower()}%"
         stmt = stmt.where(sa.or_(Tenant.slug.like(like), sa.func.lower(Tenant.name).like(like)))
-    return paginate(stmt, page)
+    result = paginate(stmt, page)
+    services.preload_enabled_modules(result["items"])
+    return result
 
 
 @blp.route("/tenants/<slug>", methods=["GET"])

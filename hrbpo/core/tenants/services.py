@@ -84,6 +84,20 @@ def enabled_modules(tenant) -> set[str]:
     return request_cache(("modules", tenant.id), load)
 
 
+def preload_enabled_modules(tenants):
+    """Fill the per-request cache for a page of tenants in one query (no N+1)."""
+    installed = set(plugins().modules)
+    found = {t.id: set() for t in tenants}
+    if found:
+        with tenancy.all_tenants():
+            rows = db.session.execute(sa.select(TenantModule.tenant_id, TenantModule.name).where(
+                TenantModule.enabled.is_(True), TenantModule.tenant_id.in_(list(found)))).all()
+        for tenant_id, name in rows:
+            found[tenant_id].add(name)
+    for tenant_id, names in found.items():
+        request_cache(("modules", tenant_id), lambda names=names: names & installed)
+
+
 def module_states(tenant) -> list[dict]:
     enabled = enabled_modules(tenant)
     return [{"name": name, "enabled": name in enabled} for name in plugins().modules]
