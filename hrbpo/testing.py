@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 PG_URL = os.environ.get("HRBPO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct-horse-battery"
@@ -128,6 +129,7 @@ def _session_app(backend, request, tmp_path_factory):
     # module without the others' half-built work.
     only = os.environ.get("HRBPO_TEST_PLUGINS")
     app = create_app(config, plugins=None if only is None else [p for p in only.split(",") if p])
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         upgrade()
     app.config["HRBPO_BACKEND"] = backend
@@ -142,6 +144,17 @@ def _session_app(backend, request, tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{app.config["HRBPO_TEST_DATABASE"]}" WITH (FORCE)'))
         admin.dispose()
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context, `g` and database session, as in
+    production, even though the `app` fixture keeps a context open for the
+    test body (otherwise a failed request's session or a cached login would
+    leak into the next request and hide bugs)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _owner_engine(app):

@@ -11,7 +11,7 @@ import importlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, refresh
 
 from hrbpo.core.config import RTL_LOCALES, SUPPORTED_LOCALES
@@ -32,6 +32,8 @@ def select_locale():
         home = _home_locale(user)
         if home:
             return home
+    if not has_request_context():  # CLI and background jobs: no browser to ask
+        return "en"
     best = request.accept_languages.best_match(SUPPORTED_LOCALES + tuple(ALIASES))
     return ALIASES.get(best, best) or "en"
 
