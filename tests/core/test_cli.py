@@ -88,9 +88,9 @@ def test_demo_creates_three_tenants_and_a_working_login(cli, client):
     assert len(set(db.session.scalars(sa.select(Tenant.slug)))) == 3
 
 
-def _flask(args, db_path, instance, check=True):
+def _flask(args, db_path, instance, check=True, **extra_env):
     env = {**os.environ, "HRBPO_DATABASE_URL": f"sqlite:///{db_path}", "HRBPO_INSTANCE_PATH": str(instance),
-           "FLASK_APP": "wsgi"}
+           "FLASK_APP": "wsgi", **extra_env}
     env.pop("HRBPO_MIGRATE_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
@@ -113,3 +113,11 @@ def test_fresh_database_refuses_to_serve_then_upgrade_fixes_it(tmp_path, app):
     assert r.returncode == 0, r.stderr
     r = _flask(["hrbpo", "audit", "verify"], db_path, instance)
     assert r.returncode == 0 and "intact" in r.stdout
+    # The CLI import draws a progress bar on a terminal (rich: TTY_COMPATIBLE forces one here).
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("first_name,last_name,email,hire_date\n" +
+                        "".join(f"P{i},Q,p{i}@a.test,2024-01-01\n" for i in range(7)))
+    assert _flask(["hrbpo", "create-tenant", "progress", "--name", "P"], db_path, instance).returncode == 0
+    r = _flask(["hrbpo", "import-employees", "progress", str(csv_file)], db_path, instance, TTY_COMPATIBLE="1")
+    assert r.returncode == 0, r.stderr
+    assert "Importing" in r.stdout and "7/7" in r.stdout and "Imported 7 employees" in r.stdout
