@@ -84,9 +84,9 @@ def revision(message: str, branch: str, autogenerate=True):
     if heads:
         kwargs = {"head": f"{branch}@head"}
     else:  # a plugin's first revision: its own branch, after core's tables exist
-        core = [r.revision for r in script.get_revisions("heads") if "core" in (r.branch_labels or set())]
+        # core@head, not "heads": once plugins depend on core, core is no head.
         kwargs = {"head": "base", "branch_label": branch, "version_path": _branch_path(branch),
-                  "depends_on": core or None}
+                  "depends_on": [script.get_revision("core@head").revision]}
     command.revision(cfg, message=message, autogenerate=autogenerate, **kwargs)
 
 
