@@ -12,7 +12,6 @@ from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError
 from hrbpo.plugins.benefits import reports, services
 from hrbpo.plugins.benefits.models import LIFE_EVENT_KINDS, PLAN_KINDS, RELATIONSHIPS, TIERS, LifeEvent
-from hrbpo.plugins.benefits.reports import TIER_LABELS
 from hrbpo.plugins.benefits.schemas import DependentSchema, LifeEventInSchema, PlanSchema, WindowSchema
 
 bp = Blueprint("benefits_pages", __name__, template_folder="templates")
@@ -55,6 +54,28 @@ def _me():
     return services.employee_for(g.access.employee_id, g.access)
 
 
+
+def _labels():
+    """Stored values (kinds, tiers, statuses) as words in the reader's language."""
+    return {
+        "employee": _("Employee only"), "employee_spouse": _("Employee + spouse/partner"),
+        "employee_children": _("Employee + children"), "family": _("Family"),
+        "medical": _("Medical"), "dental": _("Dental"), "vision": _("Vision"), "life": _("Life"),
+        "disability": _("Disability"), "hsa": _("HSA"), "fsa": _("FSA"), "other": _("Other"),
+        "month": _("month"), "paycheck": _("paycheck"),
+        "open": _("Open enrolment"), "new_hire": _("New hire"), "life_event": _("Life event"),
+        "spouse": _("Spouse"), "partner": _("Partner"), "child": _("Child"),
+        "submitted": _("Submitted"), "replaced": _("Replaced"), "terminated": _("Terminated"),
+        "marriage": _("Marriage"), "birth": _("Birth"), "adoption": _("Adoption"),
+        "loss_of_coverage": _("Loss of other coverage"), "divorce": _("Divorce"),
+        "pending": _("Pending"), "approved": _("Approved"), "rejected": _("Rejected"),
+    }
+
+
+@bp.app_template_global("benefits_label")
+def benefits_label(key):
+    return _labels().get(key, key)
+
 @bp.get("/")
 def index():
     me = _me()
@@ -74,7 +95,7 @@ def index():
     if _manager():
         context.update(plans=db.session.scalars(services.plan_query()).all(),
                        pending=db.session.scalars(services.life_event_query(status="pending")).unique().all())
-    return render_template("benefits/index.html", tier_labels=TIER_LABELS, relationships=RELATIONSHIPS,
+    return render_template("benefits/index.html", relationships=RELATIONSHIPS,
                            life_event_kinds=LIFE_EVENT_KINDS, **context)
 
 
@@ -123,7 +144,7 @@ def enrol(window_id):
     chosen = {e.plan_id: e for e in current.elections} if current else {}
     return render_template("benefits/enrol.html", window=window, employee=employee, plans=plans, chosen=chosen,
                            dependents=db.session.scalars(services.dependent_query(employee.id)).all(),
-                           open=window.is_open_on(services.tenant_today()), tier_labels=TIER_LABELS)
+                           open=window.is_open_on(services.tenant_today()))
 
 
 @bp.post("/enrol/<uuid:window_id>/review")
@@ -141,7 +162,7 @@ def review(window_id):
     totals = {f: sum((getattr(r, f) for r in rows), Decimal("0.00")) for f in
               ("employee_cost", "employer_cost", "employee_cost_per_year", "employer_cost_per_year")}
     return render_template("benefits/review.html", window=window, employee=employee, rows=rows, currency=currency,
-                           totals=totals, form=request.form, tier_labels=TIER_LABELS,
+                           totals=totals, form=request.form,
                            pay_frequency=services.settings()["pay_frequency"])
 
 
@@ -163,7 +184,7 @@ def confirm(window_id):
 def statement(enrollment_id):
     """The confirmation statement."""
     enrollment = services.enrollment_for(enrollment_id, g.access)
-    return render_template("benefits/statement.html", enrollment=enrollment, tier_labels=TIER_LABELS)
+    return render_template("benefits/statement.html", enrollment=enrollment)
 
 
 @bp.get("/enrollments/<uuid:enrollment_id>/statement.pdf")
@@ -241,7 +262,7 @@ def life_event_evidence(event_id):
 def plans():
     _require_manager()
     return render_template("benefits/plans.html", plans=db.session.scalars(services.plan_query()).all(),
-                           kinds=PLAN_KINDS, tiers=TIERS, tier_labels=TIER_LABELS, currency=g.tenant.currency)
+                           kinds=PLAN_KINDS, tiers=TIERS, currency=g.tenant.currency)
 
 
 @bp.post("/plans")
