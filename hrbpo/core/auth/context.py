@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from hrbpo.core import tenancy
 from hrbpo.core.auth import services
-from hrbpo.core.auth.models import Membership, User
+from hrbpo.core.auth.models import User
 from hrbpo.core.auth.permissions import Access, grants_for
 from hrbpo.core.db import db
 from hrbpo.core.extensions import csrf, login_manager
@@ -74,8 +74,7 @@ def access_for(user: User, tenant: Tenant) -> Access | None:
         return None
     if user.is_operator:
         return Access(user, "operator", granted=grants_for("hr_admin"))
-    with tenancy.tenant_context(tenant):
-        membership = db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id)).first()
+    membership = services.membership_in(user, tenant)
     if membership is None:
         return None
     return Access(user, membership.role, membership.employee_id, grants_for(membership.role))
