@@ -60,8 +60,6 @@ def load(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "HRBPO_MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "HRBPO_UPLOAD_DIR": _env("UPLOAD_DIR") or str(instance / "files"),
-        "HRBPO_JOBS": _env("JOBS", "inline"),  # inline | rq
-        "HRBPO_REDIS_URL": _env("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
