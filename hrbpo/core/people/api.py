@@ -7,7 +7,6 @@ from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import Invalid
 from hrbpo.core.people import importer, services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import (EmployeeQuerySchema, EmployeeSchema, EmployeeUpdateSchema, ImportFileSchema,
@@ -80,10 +79,7 @@ def import_employees(files):
     plus optional `date_of_birth,national_id,employment_type,hours_per_week,
     department,job_title,phone`). All or nothing. Does not fire `employee_hired`:
     an import loads an existing workforce."""
-    upload = files["file"]
-    if not getattr(upload, "filename", None) and not hasattr(upload, "read"):
-        raise Invalid({"file": ["Attach the CSV as multipart field 'file'."]})
-    count = importer.import_employees(upload.stream)
+    count = importer.import_employees(files["file"].stream)
     db.session.commit()
     return {"imported": count}
 
