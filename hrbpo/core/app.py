@@ -142,6 +142,10 @@ def _init_request_hooks(app):
     app.before_request(idempotency.replay)
 
     app.teardown_request(leave_tenant)
+    from hrbpo.core.db import end_read_only_transaction
+
+    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    app.teardown_appcontext(end_read_only_transaction)
 
     @app.after_request
     def _finish(response):

@@ -39,12 +39,10 @@ def _tenant_id(tenant) -> uuid.UUID:
 @contextmanager
 def _switch(value):
     token = _current.set(value)
-    _sync_database()
     try:
         yield
     finally:
         _current.reset(token)
-        _sync_database()
 
 
 def tenant_context(tenant):
@@ -59,23 +57,16 @@ def all_tenants():
 
 def enter(tenant) -> object:
     """Set the tenant for the rest of a request; `leave(token)` undoes it."""
-    token = _current.set(_tenant_id(tenant))
-    _sync_database()
-    return token
+    return _current.set(_tenant_id(tenant))
 
 
 def leave(token) -> None:
     _current.reset(token)
 
 
-def rls_settings() -> dict:
-    """The values PostgreSQL's RLS policies read, as strings for set_config."""
-    tenant_id = current_tenant_id()
-    return {"tenant": str(tenant_id) if tenant_id else "", "all": "1" if in_all_tenants() else ""}
+def rls_settings() -> tuple[str, str]:
+    """(tenant id, all-tenants flag): what PostgreSQL's RLS policies read, as
+    strings for set_config (db.py sends them before each statement that needs them)."""
+    value = _current.get()
+    return ("", "1") if value is ALL else (str(value) if value else "", "")
 
-
-def _sync_database():
-    """Tell an already open PostgreSQL transaction that the tenant changed."""
-    from hrbpo.core.db import apply_rls_settings
-
-    apply_rls_settings()

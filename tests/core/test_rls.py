@@ -102,3 +102,82 @@ def test_audit_events_are_append_only_for_the_app_role(tenant_a):
         with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
             db.session.execute(text("DELETE FROM audit_events"))
         db.session.rollback()
+
+
+def test_settings_follow_savepoints(tenant_a, tenant_b):
+    """ROLLBACK TO SAVEPOINT restores the settings of when the savepoint was
+    made (SQLAlchemy makes it lazily, at the first statement inside), which
+    need not be what was sent last: the next statement must re-send."""
+    a, b = _tenant(tenant_a.slug), _tenant(tenant_b.slug)
+    with tenancy.tenant_context(a):
+        assert db.session.execute(text("SELECT count(*) FROM employees")).scalar() == 1
+        nested = db.session.begin_nested()
+        with tenancy.tenant_context(b):
+            inside = db.session.execute(text("SELECT id FROM employees")).scalars().all()
+        nested.rollback()
+        after = db.session.execute(text("SELECT id FROM employees")).scalars().all()
+    nobody = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    assert [str(i) for i in inside] == [tenant_b.employee_id]
+    assert [str(i) for i in after] == [tenant_a.employee_id]
+    assert nobody == 0
+    # The same with the savepoint opened after the tenant was sent and left after it.
+    with tenancy.tenant_context(a):
+        db.session.execute(text("SELECT 1")).scalar()
+        nested = db.session.begin_nested()
+        db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        nested.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM employees")).scalar() == 0
+    db.session.rollback()
+
+
+def test_settings_are_sent_once_per_change(tenant_a, app):
+    """Lazily, before the first statement that runs under new settings."""
+    sent = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        sent.append(conn.info.get("hrbpo_rls"))
+
+    tenant = _tenant(tenant_a.slug)
+    db.session.commit()
+    sa.event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        with tenancy.tenant_context(tenant):
+            with tenancy.all_tenants():
+                pass  # switched away and back without a statement: nothing to send
+            for _ in range(3):
+                db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", spy)
+    db.session.rollback()
+    # Listeners run in order: ours (registered first) has sent the settings when the spy looks.
+    assert sent == [(str(tenant.id), "")] * 3
+
+
+def test_reads_end_in_commit_so_prepared_statements_survive(app, tenant_a):
+    """A GET that only read commits (psycopg forgets prepared statements on
+    ROLLBACK); one that wrote without committing still rolls back."""
+    from hrbpo.core.db import end_read_only_transaction
+
+    ends = []
+    listeners = [("commit", lambda conn: ends.append("commit")), ("rollback", lambda conn: ends.append("rollback"))]
+    for name, fn in listeners:
+        sa.event.listen(db.engine, name, fn)
+    try:
+        tenant = _tenant(tenant_a.slug)
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        end_read_only_transaction()
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("UPDATE employees SET job_title = 'unsaved'"))
+        end_read_only_transaction()
+        db.session.rollback()
+        with tenancy.tenant_context(tenant):
+            titles = db.session.execute(text("SELECT job_title FROM employees")).scalars().all()
+            db.session.execute(text("SELECT 1"))
+        end_read_only_transaction(exc=RuntimeError("the view failed"))
+        db.session.rollback()
+    finally:
+        for name, fn in listeners:
+            sa.event.remove(db.engine, name, fn)
+    assert ends[:3] == ["commit", "rollback", "rollback"]
+    assert "unsaved" not in titles

@@ -1,0 +1,4 @@
+"""The /api/v1 base shared by core and modules."""
+from hrbpo.core.api.base import Blueprint
+
+__all__ = ["Blueprint"]

@@ -1,16 +1,21 @@
 """Schema base classes shared by core and plugins."""
 import marshmallow as ma
-from marshmallow.utils import missing
+import sqlalchemy as sa
+from marshmallow.utils import ensure_text_type, missing
 
 
 class Schema(ma.Schema):
     """Unknown fields are ignored (clients may send read-only fields back).
 
     Dumping plain objects (ORM rows) reads each attribute directly instead of
-    through marshmallow's generic accessor chain: the same values and
-    formatting, at about half the cost per field, which matters on lists
-    (50 rows × 15 fields per page). Dicts, dotted attributes and fields that
-    fetch their own value keep marshmallow's own path.
+    through marshmallow's generic accessor chain, and formats the plain field
+    types (strings, UUIDs, integers, ISO dates) with the very function
+    marshmallow would end up calling: the same output at a fraction of the
+    cost per field, which matters on lists (50 rows × 15 fields per page).
+    Dicts, dotted attributes and fields that fetch their own value keep
+    marshmallow's own path; other field types their own `_serialize`.
+    Result rows (hot lists select just the columns a schema dumps, see
+    `api.base.paginate`) are read by position.
     """
 
     class Meta:
@@ -19,28 +24,57 @@ class Schema(ma.Schema):
     def _serialize(self, obj, *, many=False):
         if many and obj is not None:
             return [self._serialize(item) for item in obj]
+        if isinstance(obj, sa.Row):
+            return self._serialize_row(obj)
         if obj is None or hasattr(obj, "__getitem__") or type(self).get_attribute is not ma.Schema.get_attribute:
             return super()._serialize(obj, many=many)
-        plan = self.__dict__.get("_hrbpo_dump_plan")
-        if plan is None:
-            plan = self._hrbpo_dump_plan = _dump_plan(self.dump_fields)
+        plan = self._plan()
         if plan is False:
             return super()._serialize(obj)
         out = self.dict_class()
-        for key, attr_name, source, field in plan:
+        for key, attr_name, source, field, convert in plan:
             value = getattr(obj, source, missing)
             if value is missing:
                 default = field.dump_default
                 value = default() if callable(default) else default
                 if value is missing:
                     continue
-            out[key] = field._serialize(value, attr_name, obj)
+            if convert is None:
+                out[key] = field._serialize(value, attr_name, obj)
+            else:
+                out[key] = None if value is None else convert(value)
+        return out
+
+    def _plan(self):
+        plan = self.__dict__.get("_hrbpo_dump_plan")
+        if plan is None:
+            plan = self._hrbpo_dump_plan = _dump_plan(self.dump_fields)
+        return plan
+
+    def _serialize_row(self, row):
+        plans = self.__dict__.setdefault("_hrbpo_row_plans", {})
+        names = row._fields
+        if names not in plans:
+            plan, positions = self._plan(), {name: i for i, name in enumerate(names)}
+            fits = plan is not False and all(source in positions for _, _, source, _, _ in plan)
+            plans[names] = [(key, attr_name, positions[source], field, convert)
+                            for key, attr_name, source, field, convert in plan] if fits else False
+        plan = plans[names]
+        if plan is False:
+            return super()._serialize(row._mapping)
+        out = self.dict_class()
+        for key, attr_name, position, field, convert in plan:
+            value = row[position]
+            if convert is None:
+                out[key] = field._serialize(value, attr_name, row)
+            else:
+                out[key] = None if value is None else convert(value)
         return out
 
 
 def _dump_plan(fields) -> list | bool:
-    """(output key, field name, attribute, field) per dump field, or False
-    when a field needs marshmallow's generic path."""
+    """(output key, field name, attribute, field, converter) per dump field,
+    or False when a field needs marshmallow's generic path."""
     plan = []
     for attr_name, field in fields.items():
         source = field.attribute or attr_name
@@ -48,8 +82,28 @@ def _dump_plan(fields) -> list | bool:
             type(field).get_value is not ma.fields.Field.get_value)
         if custom or not field._CHECK_ATTRIBUTE or "." in source:
             return False
-        plan.append((field.data_key if field.data_key is not None else attr_name, attr_name, source, field))
+        key = field.data_key if field.data_key is not None else attr_name
+        plan.append((key, attr_name, source, field, _converter(field)))
     return plan
+
+
+def _text(value):
+    return value if type(value) is str else ensure_text_type(value)
+
+
+def _converter(field):
+    """What `field._serialize` does to a non-None value, when it is that simple
+    (exact types only: a subclass may serialise differently); else None."""
+    kind = type(field)
+    if kind in (ma.fields.String, ma.fields.Email):
+        return _text
+    if kind is ma.fields.UUID:
+        return str
+    if kind is ma.fields.Integer and not field.as_string:
+        return int
+    if kind in (ma.fields.Date, ma.fields.DateTime):
+        return kind.SERIALIZATION_FUNCS.get(field.format or kind.DEFAULT_FORMAT)
+    return None
 
 
 def text(max_length=200, required=False, **kw):

@@ -1,8 +1,8 @@
 """/api/v1/auth/token and /api/v1/me."""
 from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
 
+from hrbpo.core.api import Blueprint
 from hrbpo.core.auth import services
 from hrbpo.core.auth.context import csrf_exempt
 from hrbpo.core.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema

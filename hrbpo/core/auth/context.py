@@ -69,12 +69,15 @@ def tenant_by_slug(slug: str) -> Tenant | None:
 
 def access_for(user: User, tenant: Tenant) -> Access | None:
     """The caller's rights in `tenant`, or None when they may not see it at all."""
+    return _access(user, tenant, None if user.is_operator else services.membership_in(user, tenant))
+
+
+def _access(user: User, tenant: Tenant, membership) -> Access | None:
     token = g.get("token")
     if token is not None and token.tenant_id is not None and token.tenant_id != tenant.id:
         return None
     if user.is_operator:
         return Access(user, "operator", granted=grants_for("hr_admin"))
-    membership = services.membership_in(user, tenant)
     if membership is None:
         return None
     return Access(user, membership.role, membership.employee_id, grants_for(membership.role))
@@ -84,10 +87,11 @@ def enter_tenant(slug: str) -> Tenant:
     """Make `slug` the current tenant for this request, or abort 401/404."""
     if g.get("user") is None:
         abort(401)
-    tenant = tenant_by_slug(slug)
-    access = access_for(g.user, tenant) if tenant else None
+    tenant, membership = services.tenant_with_membership(g.user, slug)
+    access = _access(g.user, tenant, membership) if tenant else None
     if access is None:
         abort(404, "No such tenant.")
+    request_cache(("tenant", slug), lambda: tenant)
     g.tenant, g.access = tenant, access
     g.acting = acting_in(tenant, access)
     g.tenant_token = tenancy.enter(tenant)

@@ -24,7 +24,8 @@ class User(UserMixin, Timestamped, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Bumped on logout and password change: every older session dies with it.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
-    totp_secret: Mapped[str | None] = mapped_column(Encrypted)
+    # Decrypted only when a second factor is checked, not on every request's user.
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted, deferred=True)
     totp_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     backup_codes: Mapped[list] = mapped_column(sa.JSON, default=list)  # argon2 hashes
 

@@ -48,11 +48,13 @@ class Access:
 def all_permissions() -> list[Permission]:
     from hrbpo.core.plugins.manager import plugins
 
-    return CORE_PERMISSIONS + plugins().call("permissions")
+    return plugins().memo("permissions", lambda: CORE_PERMISSIONS + plugins().call("permissions"))
 
 
-def grants_for(role: str) -> set[str]:
-    return {p.name for p in all_permissions() if role in p.roles}
+def grants_for(role: str) -> frozenset[str]:
+    from hrbpo.core.plugins.manager import plugins
+
+    return plugins().memo(("grants", role), lambda: frozenset(p.name for p in all_permissions() if role in p.roles))
 
 
 def requires(permission: str):

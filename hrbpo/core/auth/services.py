@@ -42,6 +42,24 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
+# Every API request runs these two: built once, with bound parameters.
+_TENANT_WITH_MEMBERSHIP = (
+    sa.select(Tenant, Membership)
+    .outerjoin(Membership, sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == sa.bindparam("user_id")))
+    .where(Tenant.slug == sa.bindparam("slug"))
+    .options(sa.orm.lazyload(Membership.user))  # it is the caller, already loaded
+)
+_TOKEN_BY_DIGEST = sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("digest"))
+
+
+def tenant_with_membership(user: User, slug: str) -> tuple[Tenant | None, Membership | None]:
+    """The tenant named `slug` and the user's membership there, in one statement
+    (the user's own rows, so reading across tenants is fine)."""
+    with tenancy.all_tenants():
+        row = db.session.execute(_TENANT_WITH_MEMBERSHIP, {"user_id": user.id, "slug": slug}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def membership_in(user: User, tenant: Tenant) -> Membership | None:
     with tenancy.tenant_context(tenant):
         return db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id)).first()
@@ -85,7 +103,7 @@ def issue_token(user: User, tenant: Tenant | None) -> tuple[str, ApiToken]:
 def token_user(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalars(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw))).first()
+    token = db.session.scalars(_TOKEN_BY_DIGEST, {"digest": _digest(raw)}).first()
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow() or not token.user.active:
         return None
     return token

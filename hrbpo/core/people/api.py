@@ -1,9 +1,8 @@
 """/api/v1/tenants/<slug>/employees… and /users."""
 import sqlalchemy as sa
 from flask import abort, g
-from flask_smorest import Blueprint
 
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
@@ -45,7 +44,7 @@ def list_employees(query, page):
     stmt = services.employee_query(**query)
     if not access.can("people.read"):
         stmt = stmt.where(Employee.id == access.employee_id) if access.employee_id else stmt.where(sa.false())
-    return paginate(stmt, page)
+    return paginate(stmt, page, rows_for=EmployeeSchema)
 
 
 @blp.route("/employees/<uuid:employee_id>", methods=["GET"])

@@ -21,8 +21,9 @@ class Employee(TenantScoped, Timestamped, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254))
     hire_date: Mapped[date] = mapped_column(sa.Date)
     date_of_birth: Mapped[date | None] = mapped_column(sa.Date)
-    # Encrypted at rest; only the last four characters are ever shown.
-    national_id: Mapped[str | None] = mapped_column(Encrypted)
+    # Encrypted at rest; only the last four characters are ever shown. Loaded
+    # (and decrypted) only when read, not with every row of a list.
+    national_id: Mapped[str | None] = mapped_column(Encrypted, deferred=True)
     national_id_last4: Mapped[str | None] = mapped_column(sa.String(4))
     employment_type: Mapped[str] = mapped_column(sa.String(20), default="full_time")
     hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=40)

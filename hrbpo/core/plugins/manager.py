@@ -38,6 +38,7 @@ class Plugins:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.loaded: dict[str, LoadedPlugin] = {}
+        self._memo = {}
 
     @property
     def hook(self):
@@ -56,7 +57,15 @@ class Plugins:
                     meta.name if meta else ep.name, meta, state="failed", error=error)
                 _forget_tables(ep.module)
 
+    def memo(self, key, make):
+        """Memoise what start-up hooks answer (they do not change while the
+        plugin set stays the same); forgotten whenever a plugin comes or goes."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
     def register(self, obj) -> LoadedPlugin:
+        self._memo.clear()
         meta_hook = getattr(obj, "plugin_meta", None)
         meta = meta_hook() if callable(meta_hook) else getattr(obj, "meta", None)
         if not isinstance(meta, PluginMeta):
@@ -95,12 +104,14 @@ class Plugins:
         return loaded
 
     def unregister(self, name):
+        self._memo.clear()
         plugin = self.loaded.pop(name, None)
         if plugin and plugin.obj is not None:
             self.pm.unregister(plugin.obj)
 
     def fail(self, name, error):
         """Take a loaded plugin out (hooks, tables) and report it as failed."""
+        self._memo.clear()
         plugin = self.loaded[name]
         if plugin.obj is not None and self.pm.is_registered(plugin.obj):
             self.pm.unregister(plugin.obj)

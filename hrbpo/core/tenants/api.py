@@ -3,10 +3,9 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort, g
-from flask_smorest import Blueprint
 
 from hrbpo.core import tenancy
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.auth.context import access_for, tenant_by_slug

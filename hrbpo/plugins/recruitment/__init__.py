@@ -46,8 +46,8 @@ def public_blueprints():
 @hookimpl
 def permissions():
     return [
-        Permission("recruitment.manage", str(_l("Run hiring: jobs, pipeline, candidates, offers")), ("hr_admin",)),
-        Permission("recruitment.interview", str(_l("Interview candidates and write one's own scorecards")),
+        Permission("recruitment.manage", _l("Run hiring: jobs, pipeline, candidates, offers"), ("hr_admin",)),
+        Permission("recruitment.interview", _l("Interview candidates and write one's own scorecards"),
                    ("hr_admin", "employee")),
     ]
 
