@@ -2,13 +2,17 @@
 
 Every row is validated before anything is written; any bad row means nothing
 is imported and every problem is reported by its line number (the header is
-line 1). Rows are then inserted in batches (one INSERT per batch).
+line 1). Rows are then inserted in batches: on PostgreSQL one
+`INSERT … SELECT FROM unnest(arrays)` per batch (COPY is refused where
+row-level security binds the app role; the policy's WITH CHECK still applies
+to every row), elsewhere one multi-row executemany.
 """
 import csv
 import io
 
 import marshmallow as ma
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.db import db, new_id, utcnow
@@ -29,8 +33,8 @@ def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid({"file": ["The file is not UTF-8 text."]})
-    reader = csv.DictReader(io.StringIO(raw, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(raw, newline=""))
+    header = [h.strip() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
@@ -40,27 +44,26 @@ def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
         if unknown:
             problems.append(f"Unknown column(s): {', '.join(unknown)}; allowed: {', '.join(REQUIRED + OPTIONAL)}.")
         raise Invalid({"1": problems}, "The CSV header is not usable.")
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:
-            rows.append((reader.line_num, {None: row[None]}))
+    rows, width = [], len(header)
+    for fields in reader:
+        if len(fields) > width:
+            rows.append((reader.line_num, {None: fields[width:]}))
             continue
-        if not any((v or "").strip() for v in row.values()):
-            continue  # blank line
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if (v or "").strip()}))
+        values = [v.strip() for v in fields]
+        if any(values):  # else a blank line
+            rows.append((reader.line_num, {k: v for k, v in zip(header, values) if v}))
     return header, rows
 
 
 def validate(rows) -> list[dict]:
-    schema = EmployeeSchema()
     errors, clean, seen = {}, [], {}
+    load = _row_loader()
     for line, row in rows:
         if None in row:
             errors[str(line)] = ["The row has more fields than the header."]
             continue
         try:
-            data = schema.load(row)
+            data = load(row)
         except ma.ValidationError as exc:
             errors[str(line)] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.messages.items()]
             continue
@@ -71,11 +74,7 @@ def validate(rows) -> list[dict]:
         seen[data["email"]] = line
         clean.append((line, data))
     if seen:
-        existing = set()
-        emails = list(seen)
-        for i in range(0, len(emails), 1000):
-            existing.update(db.session.scalars(sa.select(Employee.email).where(Employee.email.in_(emails[i:i + 1000]))))
-        for email in existing:
+        for email in _existing_emails(list(seen)):
             errors[str(seen[email])] = [f"email: an employee with {email} already exists in this tenant."]
     if errors:
         ordered = dict(sorted(errors.items(), key=lambda kv: int(kv[0])))
@@ -83,26 +82,102 @@ def validate(rows) -> list[dict]:
     return [data for _, data in clean]
 
 
+def _existing_emails(emails: list[str]) -> set[str]:
+    """Which of `emails` the tenant already has: on PostgreSQL one `= ANY(array)`
+    per 10,000 (an IN list of thousands of parameters is slow to build and parse)."""
+    found = set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        emails_param = sa.bindparam("emails", type_=postgresql.ARRAY(sa.String))
+        query, size = sa.select(Employee.email).where(Employee.email == sa.any_(emails_param)), 10_000
+        for i in range(0, len(emails), size):
+            found.update(db.session.scalars(query, {"emails": emails[i:i + size]}))
+        return found
+    for i in range(0, len(emails), 500):
+        found.update(db.session.scalars(sa.select(Employee.email).where(Employee.email.in_(emails[i:i + 500]))))
+    return found
+
+
+# Values that repeat down a column (names, departments, dates) are checked once.
+UNIQUE_COLUMNS = {"email", "national_id"}
+
+
+def _row_loader():
+    """`EmployeeSchema().load` for one CSV row, at a fraction of its cost.
+
+    A row is a flat dict of known columns, so loading it is each field's own
+    `deserialize` (the same conversion and validators); the schema has no
+    hooks to run. Repeated values reuse their first result. Any row that fails
+    goes through `schema.load` itself, so messages are exactly the schema's."""
+    schema = EmployeeSchema()
+    if any(schema._hooks.values()):
+        return schema.load
+    fields, memo = schema.load_fields, {name: {} for name in REQUIRED + OPTIONAL if name not in UNIQUE_COLUMNS}
+
+    def load(row):
+        out = {}
+        try:
+            for name in REQUIRED:
+                if name not in row:
+                    raise ma.ValidationError("missing")
+            for name, value in row.items():
+                seen = memo.get(name)
+                if seen is None:
+                    out[name] = fields[name].deserialize(value, name, row)
+                elif value in seen:
+                    out[name] = seen[value]
+                else:
+                    out[name] = seen[value] = fields[name].deserialize(value, name, row)
+        except ma.ValidationError:
+            return schema.load(row)
+        return out
+
+    return load
 def import_employees(stream) -> int:
     """Import a CSV into the current tenant; returns the number of employees."""
     _, rows = read_rows(stream)
     return insert(validate(rows))
 
 
+DEFAULTS = {"employment_type": "full_time", "hours_per_week": 40, "date_of_birth": None, "department": None,
+            "job_title": None, "phone": None}
+
+
 def insert(records: list[dict], progress=None) -> int:
     tenant_id, now = tenancy.require_tenant_id(), utcnow()
+    write = _unnest_batch if db.session.get_bind().dialect.name == "postgresql" else _executemany_batch
     for start in range(0, len(records), BATCH):
         batch = []
         for data in records[start:start + BATCH]:
-            national_id = data.pop("national_id", None)
-            batch.append({
-                "tenant_id": tenant_id, "id": new_id(), "employment_type": "full_time", "hours_per_week": 40,
-                "status": "active", "date_of_birth": None, "department": None, "job_title": None, "phone": None,
-                **data, "national_id": national_id, "national_id_last4": national_id[-4:] if national_id else None,
-                "created_at": now,
-            })
-        db.session.execute(sa.insert(Employee), batch)
+            national_id = data.get("national_id")
+            batch.append({**DEFAULTS, **data, "id": new_id(), "national_id": national_id,
+                          "national_id_last4": national_id[-4:] if national_id else None})
+        write(batch, {"tenant_id": tenant_id, "status": "active", "created_at": now})
         if progress:
             progress(len(batch))
     audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": len(records)})
     return len(records)
+
+
+def _executemany_batch(batch: list[dict], same: dict):
+    db.session.execute(sa.insert(Employee), [{**same, **row} for row in batch])
+
+
+def _unnest_batch(batch: list[dict], same: dict):
+    """One statement for the batch: an array per column, zipped back into rows
+    by unnest. The arrays travel in psycopg's binary format (text arrays would
+    be quoted value by value); columns empty in every row are left out (NULL)."""
+    table, connection = Employee.__table__, db.session.connection()
+    dialect = connection.dialect
+    names = [n for n in batch[0] if any(row[n] is not None for row in batch)]
+    params = {f"c_{n}": _bound(table.c[n], dialect, [v])[0] for n, v in same.items()}
+    params.update({f"a_{n}": _bound(table.c[n], dialect, [row[n] for row in batch]) for n in names})
+    arrays = ", ".join(f"%(a_{n})b::{table.c[n].type.compile(dialect)}[]" for n in names)
+    constants = ", ".join(f"%(c_{n})b::{table.c[n].type.compile(dialect)}" for n in same)
+    columns = ", ".join(list(same) + names)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) SELECT {constants}, * FROM unnest({arrays})", params)
+
+
+def _bound(column, dialect, values: list) -> list:
+    """Values as the column's type would bind them (encryption included)."""
+    process = column.type.bind_processor(dialect)
+    return [process(v) for v in values] if process else values
