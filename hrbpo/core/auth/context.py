@@ -41,7 +41,8 @@ def load_caller():
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")
-        token = services.token_user(raw.strip()) if scheme.lower() == "bearer" else None
+        slug = (request.view_args or {}).get("slug")  # the tenant URL this request is for, if any
+        token = services.token_user(raw.strip(), slug) if scheme.lower() == "bearer" else None
         if token is None:
             abort(401, "The bearer token is missing, malformed, expired or revoked.")
         g.user, g.token = token.user, token

@@ -11,6 +11,8 @@ from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.auth.passwords import MIN_LENGTH, check_password, hash_password
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid
+from hrbpo.core.plugins.manager import request_cache
+from hrbpo.core.tenants import services as tenant_services
 from hrbpo.core.tenants.models import Tenant
 
 TOKEN_PREFIX = "hrbpo_"
@@ -42,22 +44,40 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
-# Every API request runs these two: built once, with bound parameters.
+# Every API request runs one of these (built once, with bound parameters): the
+# bearer token with its user and, when the URL names a tenant, that tenant,
+# the user's membership there and its switched-on modules, all in one statement.
+# They read across tenants, but only the caller's own token and memberships and
+# the named tenant's row, which tenant_with_membership's checks then judge.
+_MEMBERSHIP_JOIN = sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == User.id)
+_TOKEN = (sa.select(ApiToken).join(ApiToken.user).where(ApiToken.token_hash == sa.bindparam("digest"))
+          .options(sa.orm.contains_eager(ApiToken.user)))
+_TOKEN_IN_TENANT = (_TOKEN.add_columns(Tenant, Membership, tenant_services.enabled_modules_column())
+                    .outerjoin(Tenant, Tenant.slug == sa.bindparam("slug")).outerjoin(Membership, _MEMBERSHIP_JOIN)
+                    .options(sa.orm.contains_eager(Membership.user)))
 _TENANT_WITH_MEMBERSHIP = (
-    sa.select(Tenant, Membership)
+    sa.select(Tenant, Membership, tenant_services.enabled_modules_column())
     .outerjoin(Membership, sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == sa.bindparam("user_id")))
     .where(Tenant.slug == sa.bindparam("slug"))
     .options(sa.orm.lazyload(Membership.user))  # it is the caller, already loaded
 )
-_TOKEN_BY_DIGEST = sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("digest"))
 
 
 def tenant_with_membership(user: User, slug: str) -> tuple[Tenant | None, Membership | None]:
-    """The tenant named `slug` and the user's membership there, in one statement
-    (the user's own rows, so reading across tenants is fine)."""
-    with tenancy.all_tenants():
-        row = db.session.execute(_TENANT_WITH_MEMBERSHIP, {"user_id": user.id, "slug": slug}).first()
-    return (row[0], row[1]) if row else (None, None)
+    """The tenant named `slug` and the user's membership there (with the
+    tenant's modules), in one statement, or from the token lookup that fetched them."""
+    def load():
+        with tenancy.all_tenants():
+            row = db.session.execute(_TENANT_WITH_MEMBERSHIP, {"user_id": user.id, "slug": slug}).first()
+        return _standing(*row) if row else (None, None)
+
+    return request_cache(("standing", user.id, slug), load)
+
+
+def _standing(tenant, membership, modules):
+    if tenant is not None:
+        tenant_services.remember_enabled_modules(tenant.id, modules)
+    return tenant, membership
 
 
 def membership_in(user: User, tenant: Tenant) -> Membership | None:
@@ -100,12 +120,24 @@ def issue_token(user: User, tenant: Tenant | None) -> tuple[str, ApiToken]:
     return raw, token
 
 
-def token_user(raw: str) -> ApiToken | None:
+def token_user(raw: str, slug: str | None = None) -> ApiToken | None:
+    """The live token `raw` names, with its user. With `slug` (the URL's
+    tenant) the same statement answers tenant_with_membership for it too."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalars(_TOKEN_BY_DIGEST, {"digest": _digest(raw)}).first()
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow() or not token.user.active:
+    params = {"digest": _digest(raw), "slug": slug}
+    if slug is None:
+        row = db.session.execute(_TOKEN, params).first()
+    else:
+        with tenancy.all_tenants():
+            row = db.session.execute(_TOKEN_IN_TENANT, params).first()
+    if row is None:
         return None
+    token = row[0]
+    if token.revoked_at is not None or token.expires_at <= utcnow() or not token.user.active:
+        return None
+    if slug is not None:
+        request_cache(("standing", token.user_id, slug), lambda: _standing(*row[1:]))
     return token
 
 

@@ -84,9 +84,22 @@ def enabled_modules(tenant) -> set[str]:
     return request_cache(("modules", tenant.id), load)
 
 
+def enabled_modules_column():
+    """A correlated subquery giving a tenant row's switched-on module names as
+    one comma-separated string: lets a query that loads tenants bring them along."""
+    return (sa.select(sa.func.aggregate_strings(TenantModule.name, ","))
+            .where(TenantModule.tenant_id == Tenant.id, TenantModule.enabled.is_(True))
+            .correlate(Tenant).scalar_subquery().label("enabled_modules"))
+
+
+def remember_enabled_modules(tenant_id, names):
+    """Fill the per-request cache of `enabled_modules` from names loaded elsewhere."""
+    names = set(names.split(",") if isinstance(names, str) else names or ()) & set(plugins().modules)
+    request_cache(("modules", tenant_id), lambda: names)
+
+
 def preload_enabled_modules(tenants):
     """Fill the per-request cache for a page of tenants in one query (no N+1)."""
-    installed = set(plugins().modules)
     found = {t.id: set() for t in tenants}
     if found:
         with tenancy.all_tenants():
@@ -95,7 +108,7 @@ def preload_enabled_modules(tenants):
         for tenant_id, name in rows:
             found[tenant_id].add(name)
     for tenant_id, names in found.items():
-        request_cache(("modules", tenant_id), lambda names=names: names & installed)
+        remember_enabled_modules(tenant_id, names)
 
 
 def module_states(tenant) -> list[dict]:
