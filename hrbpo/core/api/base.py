@@ -178,10 +178,11 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return _page_schemas[name]
 
 
-def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None) -> dict:
+def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None, total: int | None = None) -> dict:
     """Run `query` (a Select) for one page with its total, in one statement:
     the count rides along as an uncorrelated scalar subquery, which PostgreSQL
-    evaluates once. Only a page past the end needs a second statement.
+    evaluates once. Only a page past the end needs a second statement. A
+    `total` known otherwise (a maintained counter) saves the count.
 
     `rows_for` (a schema class) narrows an entity query to the columns that
     schema dumps, so a hot list reads rows instead of building ORM objects; the
@@ -192,12 +193,13 @@ def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None) -> dict
         query = dumped_columns(query, rows_for)
     page, per_page = args["page"], args["per_page"]
     count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    result = db.session.execute(query.add_columns(count.scalar_subquery().label("hrbpo_total"))
+    counted = count.scalar_subquery() if total is None else sa.literal(total)
+    result = db.session.execute(query.add_columns(counted.label("hrbpo_total"))
                                 .limit(per_page).offset((page - 1) * per_page))
     rows = result.all() if rows_for is not None else result.unique().all()
     if rows:
         total = rows[0][-1]
-    else:
+    elif total is None:
         total = 0 if page == 1 else db.session.scalar(count)
     # Rows keep their trailing total column: the schema reads what it dumps, by name.
     items = rows if rows_for is not None else [row[0] for row in rows]

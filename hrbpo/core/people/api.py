@@ -44,7 +44,9 @@ def list_employees(query, page):
     stmt = services.employee_query(**query)
     if not access.can("people.read"):
         stmt = stmt.where(Employee.id == access.employee_id) if access.employee_id else stmt.where(sa.false())
-    return paginate(stmt, page, rows_for=EmployeeSchema)
+        return paginate(stmt, page, rows_for=EmployeeSchema)
+    # Unfiltered, the whole tenant: its headcount is kept, no need to count it.
+    return paginate(stmt, page, rows_for=EmployeeSchema, total=None if query else g.tenant.employee_count)
 
 
 @blp.route("/employees/<uuid:employee_id>", methods=["GET"])

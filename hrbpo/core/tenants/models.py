@@ -20,6 +20,9 @@ class Tenant(Timestamped, db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3), default="USD")
     # Per-tenant switches of core features (e.g. {"require_2fa_hr_admin": true}).
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Rows in `employees`, kept by database triggers (migration 5f0c1a2b7d41),
+    # never written by the app: the unfiltered employee list's total in O(1).
+    employee_count: Mapped[int] = mapped_column(sa.Integer, server_default="0")
 
     def __repr__(self):
         return f"<Tenant {self.slug}>"
