@@ -8,7 +8,7 @@ table, so row-level security really binds every test.
 
 Fixtures: `app`, `client`, `operator` (an ApiClient), `make_tenant(slug,
 modules=…)` → TenantKit with `hr`, `employee` ApiClients, `tenant_a` /
-`tenant_b`, `count_queries`, `isolation`.
+`tenant_b`, `count_queries`, `isolation`, `mailbox` (mail sent).
 """
 import os
 import uuid
@@ -118,6 +118,7 @@ def _session_app(backend, request, tmp_path_factory):
         "HRBPO_UPLOAD_DIR": str(instance / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "HRBPO_MAIL_URL": "memory:",
     }
     if backend == "postgresql":
         config.update(_make_postgres(_worker(request)))
@@ -316,6 +317,18 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", on_execute)
 
     return counting
+
+
+@pytest.fixture
+def mailbox(app):
+    """The mail delivered during the test (tests use HRBPO_MAIL_URL=memory:): a
+    list of email.message.EmailMessage, filled as transactions commit."""
+    from hrbpo.core import mail
+
+    messages = mail.backend().messages
+    messages.clear()
+    yield messages
+    messages.clear()
 
 
 @pytest.fixture
