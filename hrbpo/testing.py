@@ -413,7 +413,7 @@ def check_isolation(app, a: "TenantKit", b: "TenantKit", ids_b: dict, bodies: di
         if method == "GET":
             url = _build(app, rule, method, a.slug, ids_a)
             r = call(a.hr, method, url, rule.endpoint)
-            leaked = [s for s in secrets_b if s in r.get_data(as_text=True)]
+            leaked = [s for s in secrets_b if s.encode() in r.get_data()]  # bytes: PDFs and files too
             if leaked:
                 failures.append(f"hr of {a.slug} → GET {url} shows {b.slug}'s ids {leaked}")
     assert not failures, "tenant isolation broken:\n" + "\n".join(failures)
