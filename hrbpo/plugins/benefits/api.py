@@ -10,13 +10,14 @@ from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.plugins.benefits import reports, services, x12
+from hrbpo.plugins.benefits import eligibility, reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,
-                                            DependentSchema, EnrollmentInSchema, EnrollmentProgressSchema,
-                                            EnrollmentQuerySchema, EnrollmentSchema, ExportQuerySchema,
-                                            LifeEventDecisionSchema, LifeEventInSchema, LifeEventSchema, PlanSchema,
-                                            WindowQuerySchema, WindowSchema)
+                                            DependentSchema, EligibilityChangeQuerySchema, EligibilityChangeSchema,
+                                            EnrollmentInSchema, EnrollmentProgressSchema, EnrollmentQuerySchema,
+                                            EnrollmentSchema, ExportQuerySchema, LifeEventDecisionSchema,
+                                            LifeEventInSchema, LifeEventSchema, PlanPatchSchema, PlanQuerySchema,
+                                            PlanSchema, WindowPatchSchema, WindowQuerySchema, WindowSchema)
 
 blp = Blueprint("benefits_api", __name__, url_prefix=None, description="Benefits: plans, windows, enrolment, 834")
 MANAGE = "benefits.manage"
@@ -43,18 +44,56 @@ def create_plan(data):
 
 
 @blp.route("/plans", methods=["GET"])
+@blp.arguments(PlanQuerySchema, location="query")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(PlanSchema))
-def list_plans(page):
-    """The tenant's plan catalogue."""
-    return paginate(services.plan_query(), page)
+def list_plans(query, page):
+    """The tenant's plan catalogue: active plans, unless `status=archived` or `all`."""
+    return paginate(services.plan_query(query["status"]), page)
 
 
 @blp.route("/plans/<uuid:plan_id>", methods=["GET"])
 @blp.response(200, PlanSchema)
 def get_plan(plan_id):
-    """One plan with its tiers."""
+    """One plan with its tiers (archived ones too)."""
     return get_or_404(Plan, plan_id, "Plan not found.")
+
+
+@blp.route("/plans/<uuid:plan_id>", methods=["PATCH"])
+@requires(MANAGE)
+@blp.arguments(PlanPatchSchema(partial=True))
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="The currency of a plan someone elected cannot change")
+def update_plan(data, plan_id):
+    """Change a plan: name, carrier, eligibility, child age limit, plan year or
+    prices (`tiers` replaces the price list). Elections already submitted keep
+    the prices they were priced at. The kind cannot change (422). Audited."""
+    plan = services.update_plan(get_or_404(Plan, plan_id, "Plan not found."), data)
+    db.session.commit()
+    return plan
+
+
+@blp.route("/plans/<uuid:plan_id>/archive", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="Already archived")
+def archive_plan(plan_id):
+    """Archive a plan: no new window may offer it and `GET /plans` leaves it
+    out; windows that offer it already, and coverage chosen, stay as they are."""
+    plan = services.set_archived(get_or_404(Plan, plan_id, "Plan not found."), True)
+    db.session.commit()
+    return plan
+
+
+@blp.route("/plans/<uuid:plan_id>/unarchive", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="Not archived")
+def unarchive_plan(plan_id):
+    """Bring an archived plan back into the catalogue."""
+    plan = services.set_archived(get_or_404(Plan, plan_id, "Plan not found."), False)
+    db.session.commit()
+    return plan
 
 
 @blp.route("/windows", methods=["POST"])
@@ -82,6 +121,34 @@ def list_windows(query, page):
 def get_window(window_id):
     """One window; an employee sees open enrolment and their own windows only."""
     return services.window_for(window_id, _own_id())
+
+
+@blp.route("/windows/<uuid:window_id>", methods=["PATCH"])
+@requires(MANAGE)
+@blp.arguments(WindowPatchSchema(partial=True))
+@blp.response(200, WindowSchema)
+@blp.alt_response(409, description="The change contradicts enrolments made in the window, or it was closed early")
+def update_window(data, window_id):
+    """Change a window's name, dates, coverage start or plan set. 409 when
+    employees have already enrolled and the change would undo that: removing
+    a plan someone elected or waived here, moving the coverage start, or
+    starting later than today; and for a window closed early (only its name
+    may change). `ends_on` before `starts_on`, an archived or unknown plan, or
+    a plan whose plan year does not cover the coverage start: 422. Audited."""
+    window = services.update_window(services.window_for(window_id), data)
+    db.session.commit()
+    return window
+
+
+@blp.route("/windows/<uuid:window_id>/close", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, WindowSchema)
+@blp.alt_response(409, description="Already closed, or already ended")
+def close_window(window_id):
+    """Close a window before its end date; submitted enrolments stay. Audited."""
+    window = services.close_window(services.window_for(window_id))
+    db.session.commit()
+    return window
 
 
 @blp.route("/windows/<uuid:window_id>/progress", methods=["GET"])
@@ -254,6 +321,29 @@ def life_event_evidence(event_id):
     if event.evidence_file_id is None:
         raise NotFound("No evidence was attached.")
     return files.send(files.get(event.evidence_file_id))
+
+
+@blp.route("/eligibility-changes", methods=["GET"])
+@requires(MANAGE)
+@blp.arguments(EligibilityChangeQuerySchema, location="query")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(EligibilityChangeSchema))
+def list_eligibility_changes(query, page):
+    """Plans employees gained (a window opened) or lost (coverage ends at the
+    end of the month) when their hours, employment type or hire date changed,
+    newest first. `change=lost&reviewed=false` is HR's review list."""
+    return paginate(eligibility.change_query(**query), page)
+
+
+@blp.route("/eligibility-changes/<uuid:change_id>/review", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, EligibilityChangeSchema)
+@blp.alt_response(409, description="Already reviewed")
+def review_eligibility_change(change_id):
+    """Mark an eligibility change as reviewed by HR (it leaves the work queue). Audited."""
+    change = eligibility.review(change_id)
+    db.session.commit()
+    return change
 
 
 @blp.route("/settings", methods=["GET"])

@@ -1,5 +1,6 @@
-"""Demo records: a plan catalogue, an open enrolment window with half the
-staff enrolled (some with dependants), and a life event waiting for HR."""
+"""Demo records: a plan catalogue (with last year's plan archived), an open
+enrolment window with half the staff enrolled (some with dependants), and a
+life event waiting for HR."""
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -39,6 +40,11 @@ def load(tenant):
                                               "employer_cost": Decimal("4.00")}]}]}),
     ]
     today = services.tenant_today()
+    retired = services.create_plan({"name": "Silver HMO", "kind": "medical", "carrier": "Acme Health",
+                                    "plan_year_starts_on": today.replace(year=today.year - 1, month=1, day=1),
+                                    "plan_year_ends_on": today.replace(year=today.year - 1, month=12, day=31),
+                                    "tiers": _tiers(("80.00", "400.00"))})
+    services.set_archived(retired, True)
     window = services.create_window({"name": f"Open enrolment {today.year + 1}", "kind": "open",
                                      "starts_on": today - timedelta(days=3), "ends_on": today + timedelta(days=14),
                                      "coverage_starts_on": today.replace(month=1, day=1, year=today.year + 1),

@@ -19,9 +19,10 @@ from hrbpo.plugins.benefits.models import (Dependent, Election, Enrollment, Life
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 
 MODULE = "benefits"
-# Days a life-event window stays open; birth and adoption get longer.
-LIFE_EVENT_WINDOW_DAYS = {"birth": 60, "adoption": 60}
-DEFAULT_LIFE_EVENT_WINDOW_DAYS = 30
+# Days to report a life event, and days its window stays open once HR
+# approves it (the rule most plans follow): 30, or 60 for a birth or adoption.
+LIFE_EVENT_DAYS = {"birth": 60, "adoption": 60}
+DEFAULT_LIFE_EVENT_DAYS = 30
 TIER_RULES_TEXT = {
     "employee": "Employee-only coverage cannot include dependants.",
     "employee_spouse": "Employee + spouse coverage needs exactly one spouse or partner and no children.",
@@ -85,12 +86,135 @@ def _tier_fields(tier: dict) -> dict:
     return {**tier, "age_bands": bands}
 
 
-def plan_query():
-    return sa.select(Plan).order_by(Plan.name, Plan.id)
+def _price_list(tiers) -> dict:
+    """Tier → "employee/employer per period" (what the audit log shows of a price change)."""
+    return {t.tier if isinstance(t, PlanTier) else t["tier"]: _price_text(t) for t in tiers}
+
+
+def _price_text(tier) -> str:
+    get = (lambda k: getattr(tier, k)) if isinstance(tier, PlanTier) else tier.get
+    text = f"{Decimal(get('employee_cost')):.2f}/{Decimal(get('employer_cost')):.2f} per {get('period')}"
+    bands = sorted(get("age_bands") or [], key=lambda b: b["min_age"])
+    return text + "".join(f"; age {b['min_age']}-{b['max_age']}: {Decimal(b['employee_cost']):.2f}/"
+                          f"{Decimal(b['employer_cost']):.2f}" for b in bands)
+
+
+def _elected(plan_id, window_id=None) -> int:
+    """How many current (submitted) enrolments elect or waive this plan, in one window or any."""
+    query = (sa.select(sa.func.count()).select_from(Election)
+             .join(Enrollment, sa.and_(Enrollment.tenant_id == Election.tenant_id,
+                                       Enrollment.id == Election.enrollment_id))
+             .where(Election.plan_id == plan_id, Enrollment.status == "submitted"))
+    if window_id is not None:
+        query = query.where(Enrollment.window_id == window_id)
+    return db.session.scalar(query)
+
+
+def update_plan(plan: Plan, changes: dict) -> Plan:
+    """Apply a PATCH. Sent `tiers` replace the price list; submitted elections
+    keep the prices they were priced at, so only later submissions see it."""
+    changes = dict(changes)
+    if changes.get("kind", plan.kind) != plan.kind:
+        raise Invalid({"kind": ["A plan's kind cannot change: archive this plan and add a new one."]})
+    changes.pop("kind", None)
+    if changes.get("currency", plan.currency) != plan.currency and _elected(plan.id):
+        raise Conflict(f"{plan.name} has been elected already, so its currency cannot change: "
+                       f"archive it and add a plan in the new currency.")
+    starts = changes.get("plan_year_starts_on", plan.plan_year_starts_on)
+    ends = changes.get("plan_year_ends_on", plan.plan_year_ends_on)
+    if starts and ends and ends < starts:
+        raise Invalid({"plan_year_ends_on": ["Must not be before plan_year_starts_on."]})
+    tiers = changes.pop("tiers", None)
+    diff = {}
+    for key, value in changes.items():
+        if getattr(plan, key) != value:
+            diff[key] = [getattr(plan, key), value]
+            setattr(plan, key, value)
+    if {"plan_year_starts_on", "plan_year_ends_on"} & set(diff):
+        clash = next((w for w in _windows_offering(plan) if not plan.in_plan_year(w.coverage_starts_on)), None)
+        if clash is not None:
+            raise Conflict(f"{clash.name} offers {plan.name} with coverage starting "
+                           f"{clash.coverage_starts_on.isoformat()}, outside the new plan year: change that "
+                           f"window first.")
+    if tiers is not None and _price_list(plan.tiers) != _price_list(tiers):
+        diff["tiers"] = [_price_list(plan.tiers), _price_list(tiers)]
+        _replace_tiers(plan, tiers)
+    if diff:
+        db.session.flush()
+        audit.record("benefits.plan.update", plan, diff)
+    return plan
+
+
+def _windows_offering(plan: Plan) -> list[Window]:
+    """Windows that offer the plan and have not ended."""
+    offering = sa.select(window_plans.c.window_id).where(window_plans.c.plan_id == plan.id)
+    return db.session.scalars(sa.select(Window).where(Window.id.in_(offering), Window.closed_at.is_(None),
+                                                      Window.ends_on >= tenant_today())).all()
+
+
+def _replace_tiers(plan: Plan, tiers: list[dict]):
+    """Update the tier rows in place (one row per tier name, a unique key), add
+    new ones, drop the ones no longer sent."""
+    rows = {t.tier: t for t in plan.tiers}
+    kept = []
+    for i, data in enumerate(tiers):
+        fields = _tier_fields(data)
+        row = rows.pop(fields["tier"], None) or PlanTier(tier=fields["tier"])
+        for key, value in {**fields, "position": i}.items():
+            setattr(row, key, value)
+        kept.append(row)
+    for row in rows.values():
+        db.session.delete(row)
+    db.session.flush()  # the deletes first: a tier name may come back in the same change
+    plan.tiers = kept
+
+
+def set_archived(plan: Plan, archived: bool) -> Plan:
+    """Archive (offered in no new window; coverage already chosen stays) or bring back."""
+    if (plan.archived_at is not None) == archived:
+        raise Conflict(f"{plan.name} is already {plan.status}.")
+    plan.archived_at = utcnow() if archived else None
+    db.session.flush()
+    audit.record("benefits.plan.archive" if archived else "benefits.plan.unarchive", plan, {"name": plan.name})
+    return plan
+
+
+def plan_query(status="active"):
+    """Plans by name: `active` (the default), `archived` or `all`."""
+    query = sa.select(Plan).order_by(Plan.name, Plan.id)
+    if status == "active":
+        query = query.where(Plan.archived_at.is_(None))
+    elif status == "archived":
+        query = query.where(Plan.archived_at.is_not(None))
+    return query
 
 
 def find_plans(ids) -> dict:
     return {p.id: p for p in db.session.scalars(sa.select(Plan).where(Plan.id.in_(list(ids))))}
+
+
+def offerable(plan_ids, coverage_starts_on: date, already=()) -> dict:
+    """The plans `plan_ids` as {id: Plan}, checked: this tenant's, not archived
+    (unless `already` offered), their plan year covering `coverage_starts_on`."""
+    plans = find_plans(plan_ids)
+    errors = []
+    for plan_id in plan_ids:
+        plan = plans.get(plan_id)
+        if plan is None:
+            errors.append(f"No plan with id {plan_id} in this tenant.")
+        elif plan.archived_at is not None and plan_id not in already:
+            errors.append(f"{plan.name} is archived, so no new window can offer it.")
+        elif not plan.in_plan_year(coverage_starts_on):
+            errors.append(f"{plan.name}'s plan year runs {_plan_year_text(plan)}: coverage starting "
+                          f"{coverage_starts_on.isoformat()} falls outside it.")
+    if errors:
+        raise Invalid({"plan_ids": errors})
+    return plans
+
+
+def _plan_year_text(plan: Plan) -> str:
+    starts, ends = plan.plan_year_starts_on, plan.plan_year_ends_on
+    return f"from {starts.isoformat() if starts else 'any date'} to {ends.isoformat() if ends else 'any date'}"
 
 
 # --- Windows
@@ -98,10 +222,7 @@ def find_plans(ids) -> dict:
 
 def create_window(data: dict) -> Window:
     plan_ids = data.pop("plan_ids")
-    plans = find_plans(plan_ids)
-    missing = [str(i) for i in plan_ids if i not in plans]
-    if missing:
-        raise Invalid({"plan_ids": [f"No plan with id {i} in this tenant." for i in missing]})
+    offerable(plan_ids, data["coverage_starts_on"])
     if data.get("employee_id") and db.session.scalars(
             sa.select(Employee.id).where(Employee.id == data["employee_id"])).first() is None:
         raise Invalid({"employee_id": ["No employee with this id in this tenant."]})
@@ -110,12 +231,87 @@ def create_window(data: dict) -> Window:
     window = Window(**data)
     db.session.add(window)
     db.session.flush()
-    db.session.execute(window_plans.insert(), [
-        {"tenant_id": window.tenant_id, "window_id": window.id, "plan_id": pid} for pid in plan_ids])
-    db.session.expire(window, ["plans"])
+    _set_window_plans(window, added=plan_ids)
     audit.record("benefits.window.create", window, {
         "name": window.name, "kind": window.kind, "starts_on": window.starts_on, "ends_on": window.ends_on,
         "plan_ids": [str(p) for p in plan_ids], "employee_id": window.employee_id})
+    return window
+
+
+def _set_window_plans(window: Window, added=(), removed=()):
+    if removed:
+        db.session.execute(sa.delete(window_plans).where(window_plans.c.tenant_id == window.tenant_id,
+                                                         window_plans.c.window_id == window.id,
+                                                         window_plans.c.plan_id.in_(list(removed))))
+    if added:
+        db.session.execute(window_plans.insert(), [
+            {"tenant_id": window.tenant_id, "window_id": window.id, "plan_id": pid} for pid in added])
+    db.session.expire(window, ["plans"])
+
+
+def _submitted_count(window: Window) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(
+        Enrollment.window_id == window.id, Enrollment.status == "submitted"))
+
+
+def update_window(window: Window, changes: dict) -> Window:
+    """Apply a PATCH (name, dates, coverage start, plan set), refusing what
+    would contradict enrolments already made in it."""
+    changes = dict(changes)
+    plan_ids = changes.pop("plan_ids", None)
+    changes = {k: v for k, v in changes.items() if getattr(window, k) != v}
+    for fixed in ("kind", "employee_id"):
+        if fixed in changes:
+            raise Invalid({fixed: [f"A window's {fixed.replace('_', ' ')} cannot change: open a new window."]})
+    current = set(window.plan_ids)
+    added = [p for p in plan_ids if p not in current] if plan_ids is not None else []
+    removed = current - set(plan_ids) if plan_ids is not None else set()
+    if window.closed_at is not None and (set(changes) - {"name"} or added or removed):
+        raise Conflict(f"{window.name} was closed early, so only its name can change: open a new window instead.")
+    starts = changes.get("starts_on", window.starts_on)
+    ends = changes.get("ends_on", window.ends_on)
+    if ends < starts:
+        raise Invalid({"ends_on": ["Must be on or after starts_on."]})
+    enrolled = _submitted_count(window) if set(changes) & {"starts_on", "coverage_starts_on"} or removed else 0
+    if "coverage_starts_on" in changes and enrolled:
+        raise Conflict(f"{enrolled} employee(s) have enrolled in this window already; their prices and dependants "
+                       f"were checked for coverage starting {window.coverage_starts_on.isoformat()}, so that date "
+                       f"can no longer change. Close this window and open a new one.")
+    if "starts_on" in changes and enrolled and starts > tenant_today():
+        raise Conflict(f"{enrolled} employee(s) have enrolled in this window already, so it cannot start later "
+                       f"than today.")
+    for plan_id in removed:
+        count = _elected(plan_id, window.id)
+        if count:
+            plan = find_plans([plan_id])[plan_id]
+            raise Conflict(f"{plan.name} cannot be removed from this window: {count} employee(s) have elected "
+                           f"or waived it here. They would have to change their elections first.")
+    if "coverage_starts_on" in changes:  # every plan must suit the new date
+        offerable(list(current - removed) + added, changes["coverage_starts_on"], already=current)
+    elif added:
+        offerable(added, window.coverage_starts_on)
+    diff = {k: [getattr(window, k), v] for k, v in changes.items()}
+    for key, value in changes.items():
+        setattr(window, key, value)
+    if added or removed:
+        diff["plan_ids"] = [sorted(str(p) for p in current), sorted(str(p) for p in plan_ids)]
+        _set_window_plans(window, added, removed)
+    if diff:
+        db.session.flush()
+        audit.record("benefits.window.update", window, diff)
+    return window
+
+
+def close_window(window: Window) -> Window:
+    """Close a window before its end date: from now on nobody can change elections in it."""
+    today = tenant_today()
+    if window.closed_at is not None:
+        raise Conflict(f"{window.name} is already closed.")
+    if window.ends_on < today:
+        raise Conflict(f"{window.name} already ended on {window.ends_on.isoformat()}.")
+    window.closed_at = utcnow()
+    db.session.flush()
+    audit.record("benefits.window.close", window, {"ends_on": window.ends_on, "enrolled": _submitted_count(window)})
     return window
 
 
@@ -137,10 +333,13 @@ def window_for(window_id, employee_id=None) -> Window:
     return window
 
 
-def open_personal_window(employee: Employee, kind: str, name: str, days: int, coverage_starts_on: date) -> Window | None:
-    """A new-hire or life-event window for one employee with every plan they may have."""
+def open_personal_window(employee: Employee, kind: str, name: str, days: int, coverage_starts_on: date,
+                         exclude=()) -> Window | None:
+    """A new-hire or life-event window for one employee with every plan they
+    may have (less `exclude`, plan ids offered elsewhere)."""
     today = tenant_today()
-    plans = [p for p in db.session.scalars(plan_query()) if not ineligibility(p, employee, coverage_starts_on)]
+    plans = [p for p in db.session.scalars(plan_query()) if p.id not in exclude and p.in_plan_year(coverage_starts_on)
+             and not ineligibility(p, employee, coverage_starts_on)]
     if not plans:
         return None
     return create_window({"name": name, "kind": kind, "starts_on": today, "ends_on": today + timedelta(days=days),
@@ -152,10 +351,20 @@ def first_of_next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def open_new_hire_window(employee: Employee) -> Window | None:
-    start = max(employee.hire_date, tenant_today())
-    return open_personal_window(employee, "new_hire", f"New hire enrolment: {employee.full_name}",
-                                settings()["new_hire_window_days"], first_of_next_month(start))
+def open_new_hire_windows(employee: Employee) -> list[Window]:
+    """New-hire windows, open from today: coverage starts on the first of the
+    month after the later of hire date and today or, for a plan with a waiting
+    period, after the period ends; one window per such start date."""
+    today, days = tenant_today(), settings()["new_hire_window_days"]
+    starts = sorted({first_of_next_month(max(today, employee.hire_date + timedelta(days=p.waiting_days or 0)))
+                     for p in db.session.scalars(plan_query())})
+    windows = []
+    for i, coverage_starts_on in enumerate(starts):
+        name = f"New hire enrolment: {employee.full_name}" + (f" (from {coverage_starts_on.isoformat()})" if i else "")
+        window = open_personal_window(employee, "new_hire", name, days, coverage_starts_on,
+                                      exclude=[p for w in windows for p in w.plan_ids])
+        windows += [window] if window is not None else []
+    return windows
 
 
 # --- Eligibility and tiers
@@ -171,6 +380,16 @@ def ineligibility(plan: Plan, employee: Employee, coverage_starts_on: date) -> s
     if eligible_on > coverage_starts_on:
         return f"{plan.name} has a waiting period: coverage can start on {eligible_on.isoformat()} at the earliest."
     return None
+
+
+def eligible_clause(plan: Plan, coverage_starts_on: date):
+    """`ineligibility(plan, employee, coverage_starts_on) is None` as SQL on Employee (keep the two alike)."""
+    conditions = [Employee.hire_date <= coverage_starts_on - timedelta(days=plan.waiting_days or 0)]
+    if plan.employment_types:
+        conditions.append(Employee.employment_type.in_(plan.employment_types))
+    if plan.min_hours is not None:
+        conditions.append(sa.func.coalesce(Employee.hours_per_week, 0) >= plan.min_hours)
+    return sa.and_(*conditions)
 
 
 def tier_problem(tier: str, dependents: list[Dependent], plan: Plan, on: date) -> str | None:
@@ -244,6 +463,8 @@ def enrollment_target(window_id, employee_id, access) -> tuple[Window, Employee]
     if employee.status == "terminated":
         raise Conflict("A terminated employee cannot enrol.")
     today = tenant_today()
+    if window.closed_at is not None:
+        raise Conflict(f"The window {window.name!r} was closed early by HR, so elections cannot change.")
     if not window.is_open_on(today):
         raise Conflict(f"The window {window.name!r} is open from {window.starts_on} to {window.ends_on}; "
                        f"today is {today} in the tenant's time zone, so elections cannot change.")
@@ -349,7 +570,8 @@ def enrollment_for(enrollment_id, access) -> Enrollment:
 
 def coverage(employee: Employee) -> list[Election]:
     """The elections in force or about to start: per plan, the one from the
-    submitted enrolment whose coverage starts last."""
+    submitted enrolment whose coverage starts last, leaving out plans whose
+    coverage has ended (or was cancelled before it started)."""
     rows = db.session.execute(
         sa.select(Election, Enrollment, Window)
         .join(Enrollment, sa.and_(Enrollment.tenant_id == Election.tenant_id, Enrollment.id == Election.enrollment_id))
@@ -357,10 +579,12 @@ def coverage(employee: Employee) -> list[Election]:
         .where(Enrollment.employee_id == employee.id, Enrollment.status == "submitted")
         .order_by(Window.coverage_starts_on, Enrollment.created_at)
     ).unique().all()
+    today = tenant_today()
     latest = {}
     for election, enrollment, window in rows:
-        latest[election.plan_id] = (election, enrollment, window)
-    today = tenant_today()
+        ends = election.coverage_ends_on
+        if ends is None or ends >= max(today, window.coverage_starts_on):
+            latest[election.plan_id] = (election, enrollment, window)
     items = []
     for election, enrollment, window in latest.values():
         if election.waived:
@@ -385,9 +609,20 @@ def end_coverage(employee: Employee):
 # --- Life events
 
 
+def life_event_days(kind: str) -> int:
+    return LIFE_EVENT_DAYS.get(kind, DEFAULT_LIFE_EVENT_DAYS)
+
+
 def report_life_event(employee: Employee, data: dict, evidence=None) -> LifeEvent:
-    if data["event_date"] > tenant_today() + timedelta(days=90):
+    today = tenant_today()
+    if data["event_date"] > today + timedelta(days=90):
         raise Invalid({"event_date": ["Report an event at most 90 days ahead."]})
+    limit, ago = life_event_days(data["kind"]), (today - data["event_date"]).days
+    if ago > limit:
+        raise Invalid({"event_date": [
+            f"Too late: a {'birth or adoption' if limit > DEFAULT_LIFE_EVENT_DAYS else 'life event like this'} must "
+            f"be reported within {limit} days, and this one was {ago} days ago ({data['event_date'].isoformat()}). "
+            f"You can change your benefits at the next open enrolment; ask HR if you think an exception applies."]})
     event = LifeEvent(employee_id=employee.id, kind=data["kind"], event_date=data["event_date"],
                       note=data.get("note"), evidence_file_id=evidence.id if evidence else None)
     db.session.add(event)
@@ -411,9 +646,9 @@ def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
     if event.status != "pending":
         raise Conflict(f"This life event was already {event.status}.")
     if approve:
-        days = LIFE_EVENT_WINDOW_DAYS.get(event.kind, DEFAULT_LIFE_EVENT_WINDOW_DAYS)
+        days = life_event_days(event.kind)
         # Newborns and adopted children are covered from the day; other events from next month.
-        starts = event.event_date if event.kind in LIFE_EVENT_WINDOW_DAYS else first_of_next_month(tenant_today())
+        starts = event.event_date if event.kind in LIFE_EVENT_DAYS else first_of_next_month(tenant_today())
         label = event.kind.replace("_", " ")
         window = open_personal_window(event.employee, "life_event", f"Life event ({label}): {event.employee.full_name}",
                                       days, starts)
@@ -424,4 +659,10 @@ def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
     event.note = note or event.note
     db.session.flush()
     audit.record(f"benefits.life_event.{event.status}", event, {"window_id": event.window_id, "note": note})
+    from hrbpo.plugins.benefits import notices  # notices builds on this module
+
+    if approve:
+        notices.window_opened(window, event.employee, "life_event")
+    else:
+        notices.life_event_rejected(event)
     return event

@@ -1,4 +1,5 @@
-"""Shared set-up for benefits tests: a tenant with the module on, plans and an open window."""
+"""Fixtures and helpers of the benefits tests: a tenant with the module on, plans and an open window
+(a unique module name: test folders are not packages)."""
 from datetime import date, timedelta
 
 import pytest
