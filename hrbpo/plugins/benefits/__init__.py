@@ -134,9 +134,9 @@ def demo_data(tenant):
 
 @hookimpl
 def employee_hired(tenant, employee, source):
-    from hrbpo.plugins.benefits import notices, services
+    from hrbpo.plugins.benefits import catalogue, notices
 
-    for window in services.open_new_hire_windows(employee):
+    for window in catalogue.open_new_hire_windows(employee):
         notices.window_opened(window, employee, "new_hire")
 
 

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from hrbpo.core.api.base import flatten_errors
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, DomainError
-from hrbpo.plugins.benefits import eligibility, reports, services
+from hrbpo.plugins.benefits import catalogue, eligibility, life_events, reports, services
 from hrbpo.plugins.benefits.forms import PlanForm, SettingsForm, WindowForm
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, PlanPatchSchema, PlanSchema, WindowPatchSchema,
@@ -52,7 +52,7 @@ def plans():
 
 def _plans_page(form, general=None):
     status = request.args.get("status") if request.args.get("status") in ("archived", "all") else "active"
-    return render_template("benefits/plans.html", plans=db.session.scalars(services.plan_query(status)).all(),
+    return render_template("benefits/plans.html", plans=db.session.scalars(catalogue.plan_query(status)).all(),
                            form=form, general=general or [], status=status), _status(general)
 
 
@@ -60,7 +60,7 @@ def _plans_page(form, general=None):
 def create_plan():
     require_manager()
     form = PlanForm(currency=g.tenant.currency)
-    general = _submit(form, PlanSchema(), services.create_plan)
+    general = _submit(form, PlanSchema(), catalogue.create_plan)
     if general is not None:
         return _plans_page(form, general)
     flash(_("Plan added."), "success")
@@ -74,7 +74,7 @@ def edit_plan(plan_id):
     form = PlanForm(plan=plan)
     general = None
     if request.method == "POST":
-        general = _submit(form, PlanPatchSchema(partial=True), lambda data: services.update_plan(plan, data),
+        general = _submit(form, PlanPatchSchema(partial=True), lambda data: catalogue.update_plan(plan, data),
                           editing=True)
         if general is None:
             flash(_("Plan saved. Elections already submitted keep their prices."), "success")
@@ -87,7 +87,7 @@ def archive_plan(plan_id, action):
     require_manager()
     plan = get_or_404(Plan, plan_id)
     try:
-        services.set_archived(plan, action == "archive")
+        catalogue.set_archived(plan, action == "archive")
         db.session.commit()
     except Conflict as exc:
         return fail(exc, "benefits_pages.plans")
@@ -101,7 +101,7 @@ def archive_plan(plan_id, action):
 
 def _window_plans(window=None):
     """Plans a window form offers: the active ones, plus archived ones the window has already."""
-    plans = db.session.scalars(services.plan_query()).all()
+    plans = db.session.scalars(catalogue.plan_query()).all()
     return plans + [p for p in (window.plans if window else []) if p.archived_at is not None]
 
 
@@ -120,7 +120,7 @@ def _windows_page(form, general=None):
 def create_window():
     require_manager()
     form = WindowForm(plans=_window_plans())
-    general = _submit(form, WindowSchema(), services.create_window)
+    general = _submit(form, WindowSchema(), catalogue.create_window)
     if general is not None:
         return _windows_page(form, general)
     flash(_("Window created."), "success")
@@ -134,7 +134,7 @@ def edit_window(window_id):
     form = WindowForm(plans=_window_plans(window), window=window)
     general = None
     if request.method == "POST":
-        general = _submit(form, WindowPatchSchema(partial=True), lambda data: services.update_window(window, data),
+        general = _submit(form, WindowPatchSchema(partial=True), lambda data: catalogue.update_window(window, data),
                           editing=True)
         if general is None:
             flash(_("Window saved."), "success")
@@ -147,7 +147,7 @@ def edit_window(window_id):
 def close_window(window_id):
     require_manager()
     try:
-        window = services.close_window(services.window_for(window_id))
+        window = catalogue.close_window(services.window_for(window_id))
         db.session.commit()
     except Conflict as exc:
         return fail(exc, "benefits_pages.window", window_id=window_id)
@@ -181,10 +181,10 @@ def window_costs(window_id):
 # --- Life events and eligibility changes
 
 
-@bp.get("/life-events")
-def life_events():
+@bp.get("/life-events", endpoint="life_events")
+def life_events_page():
     require_manager()
-    events = db.session.scalars(services.life_event_query().limit(200)).unique().all()
+    events = db.session.scalars(life_events.life_event_query().limit(200)).unique().all()
     return render_template("benefits/life_events.html", events=events)
 
 
@@ -192,7 +192,7 @@ def life_events():
 def decide_life_event(event_id):
     require_manager()
     try:
-        services.decide_life_event(get_or_404(LifeEvent, event_id), request.form.get("decision") == "approve",
+        life_events.decide_life_event(get_or_404(LifeEvent, event_id), request.form.get("decision") == "approve",
                                    request.form.get("note") or None)
         db.session.commit()
     except DomainError as exc:

@@ -10,7 +10,7 @@ from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.plugins.benefits import eligibility, reports, services, x12
+from hrbpo.plugins.benefits import catalogue, eligibility, life_events, reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,
                                             DependentSchema, EligibilityChangeQuerySchema, EligibilityChangeSchema,
@@ -38,7 +38,7 @@ def _own_id():
 @blp.response(201, PlanSchema)
 def create_plan(data):
     """Add a plan with its coverage tiers (money as string decimals)."""
-    plan = services.create_plan(data)
+    plan = catalogue.create_plan(data)
     db.session.commit()
     return plan
 
@@ -49,7 +49,7 @@ def create_plan(data):
 @blp.response(200, page_schema(PlanSchema))
 def list_plans(query, page):
     """The tenant's plan catalogue: active plans, unless `status=archived` or `all`."""
-    return paginate(services.plan_query(query["status"]), page)
+    return paginate(catalogue.plan_query(query["status"]), page)
 
 
 @blp.route("/plans/<uuid:plan_id>", methods=["GET"])
@@ -68,7 +68,7 @@ def update_plan(data, plan_id):
     """Change a plan: name, carrier, eligibility, child age limit, plan year or
     prices (`tiers` replaces the price list). Elections already submitted keep
     the prices they were priced at. The kind cannot change (422). Audited."""
-    plan = services.update_plan(get_or_404(Plan, plan_id, "Plan not found."), data)
+    plan = catalogue.update_plan(get_or_404(Plan, plan_id, "Plan not found."), data)
     db.session.commit()
     return plan
 
@@ -80,7 +80,7 @@ def update_plan(data, plan_id):
 def archive_plan(plan_id):
     """Archive a plan: no new window may offer it and `GET /plans` leaves it
     out; windows that offer it already, and coverage chosen, stay as they are."""
-    plan = services.set_archived(get_or_404(Plan, plan_id, "Plan not found."), True)
+    plan = catalogue.set_archived(get_or_404(Plan, plan_id, "Plan not found."), True)
     db.session.commit()
     return plan
 
@@ -91,7 +91,7 @@ def archive_plan(plan_id):
 @blp.alt_response(409, description="Not archived")
 def unarchive_plan(plan_id):
     """Bring an archived plan back into the catalogue."""
-    plan = services.set_archived(get_or_404(Plan, plan_id, "Plan not found."), False)
+    plan = catalogue.set_archived(get_or_404(Plan, plan_id, "Plan not found."), False)
     db.session.commit()
     return plan
 
@@ -102,7 +102,7 @@ def unarchive_plan(plan_id):
 @blp.response(201, WindowSchema)
 def create_window(data):
     """Open an enrolment window offering some of this tenant's plans."""
-    window = services.create_window(data)
+    window = catalogue.create_window(data)
     db.session.commit()
     return window
 
@@ -135,7 +135,7 @@ def update_window(data, window_id):
     starting later than today; and for a window closed early (only its name
     may change). `ends_on` before `starts_on`, an archived or unknown plan, or
     a plan whose plan year does not cover the coverage start: 422. Audited."""
-    window = services.update_window(services.window_for(window_id), data)
+    window = catalogue.update_window(services.window_for(window_id), data)
     db.session.commit()
     return window
 
@@ -146,7 +146,7 @@ def update_window(data, window_id):
 @blp.alt_response(409, description="Already closed, or already ended")
 def close_window(window_id):
     """Close a window before its end date; submitted enrolments stay. Audited."""
-    window = services.close_window(services.window_for(window_id))
+    window = catalogue.close_window(services.window_for(window_id))
     db.session.commit()
     return window
 
@@ -271,7 +271,7 @@ def report_life_event(data):
     employee = services.employee_for(employee_id, g.access)
     evidence = request.files.get("evidence")
     stored = files.store(evidence, purpose="life_event", uploaded_by=g.user.id) if evidence else None
-    event = services.report_life_event(employee, data, stored)
+    event = life_events.report_life_event(employee, data, stored)
     db.session.commit()
     return event
 
@@ -282,7 +282,7 @@ def report_life_event(data):
 def list_life_events(page):
     """Reported life events, newest first; employees see their own."""
     own = _own_id()
-    return paginate(services.life_event_query(employee_id=own), page)
+    return paginate(life_events.life_event_query(employee_id=own), page)
 
 
 def _pending_event(event_id) -> LifeEvent:
@@ -295,7 +295,7 @@ def _pending_event(event_id) -> LifeEvent:
 @blp.response(200, LifeEventSchema)
 def approve_life_event(data, event_id):
     """Approve: opens a 30-day window for the employee (60 for birth or adoption)."""
-    event = services.decide_life_event(_pending_event(event_id), True, data.get("note"))
+    event = life_events.decide_life_event(_pending_event(event_id), True, data.get("note"))
     db.session.commit()
     return event
 
@@ -306,7 +306,7 @@ def approve_life_event(data, event_id):
 @blp.response(200, LifeEventSchema)
 def reject_life_event(data, event_id):
     """Reject a pending life event (no window opens)."""
-    event = services.decide_life_event(_pending_event(event_id), False, data.get("note"))
+    event = life_events.decide_life_event(_pending_event(event_id), False, data.get("note"))
     db.session.commit()
     return event
 

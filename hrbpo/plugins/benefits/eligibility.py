@@ -25,7 +25,7 @@ from hrbpo.core import audit
 from hrbpo.core.db import db, get_or_404, utcnow
 from hrbpo.core.errors import Conflict
 from hrbpo.core.people.models import Employee
-from hrbpo.plugins.benefits import notices, services
+from hrbpo.plugins.benefits import catalogue, notices, services
 from hrbpo.plugins.benefits.models import EligibilityChange, Election, Enrollment, Window
 
 FIELDS = ("employment_type", "hours_per_week", "hire_date")
@@ -34,7 +34,7 @@ FIELDS = ("employment_type", "hours_per_week", "hire_date")
 def employee_changed(employee: Employee, changes: dict):
     """The `employee_updated` handler."""
     if changes.get("status") == ["terminated", "active"]:
-        for window in services.open_new_hire_windows(employee):
+        for window in catalogue.open_new_hire_windows(employee):
             notices.window_opened(window, employee, "new_hire")
         return
     fields = [f for f in FIELDS if f in changes]
@@ -43,9 +43,9 @@ def employee_changed(employee: Employee, changes: dict):
     before = SimpleNamespace(**{f: getattr(employee, f) for f in FIELDS})
     for field in fields:
         setattr(before, field, changes[field][0])
-    starts = services.first_of_next_month(max(services.tenant_today(), employee.hire_date))
+    starts = catalogue.first_of_next_month(max(services.tenant_today(), employee.hire_date))
     gained, lost = [], []
-    for plan in db.session.scalars(services.plan_query()):
+    for plan in db.session.scalars(catalogue.plan_query()):
         was_eligible = services.ineligibility(plan, before, starts) is None
         problem = services.ineligibility(plan, employee, starts)
         if was_eligible and problem:
@@ -59,7 +59,7 @@ def employee_changed(employee: Employee, changes: dict):
 
 
 def last_day_of_month(day: date) -> date:
-    return services.first_of_next_month(day) - timedelta(days=1)
+    return catalogue.first_of_next_month(day) - timedelta(days=1)
 
 
 def _end_coverage(employee: Employee, lost: list, fields: list):
@@ -104,7 +104,7 @@ def _offer(employee: Employee, gained: list, fields: list, starts: date):
     fresh = [p for p in gained if p.id not in offered]
     window = None
     if fresh:
-        window = services.create_window({
+        window = catalogue.create_window({
             "name": f"Newly eligible: {employee.full_name}", "kind": "life_event", "starts_on": today,
             "ends_on": today + timedelta(days=services.settings()["new_hire_window_days"]),
             "coverage_starts_on": starts, "employee_id": employee.id, "plan_ids": [p.id for p in fresh]})

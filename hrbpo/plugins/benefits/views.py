@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from hrbpo.core import files
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError
-from hrbpo.plugins.benefits import labels, reports, services
+from hrbpo.plugins.benefits import labels, life_events, reports, services
 from hrbpo.plugins.benefits.models import LIFE_EVENT_KINDS, RELATIONSHIPS, LifeEvent
 from hrbpo.plugins.benefits.schemas import DependentSchema, LifeEventInSchema
 
@@ -70,12 +70,12 @@ def index():
             coverage=reports.coverage_summary(me),
             dependents=db.session.scalars(services.dependent_query(me.id)).all(),
             enrollments=db.session.scalars(services.enrollment_query(employee_id=me.id).limit(20)).unique().all(),
-            life_events=db.session.scalars(services.life_event_query(employee_id=me.id).limit(20)).unique().all(),
+            life_events=db.session.scalars(life_events.life_event_query(employee_id=me.id).limit(20)).unique().all(),
         )
     if manager():
         from hrbpo.plugins.benefits import eligibility
 
-        context.update(pending=db.session.scalars(services.life_event_query(status="pending")).unique().all(),
+        context.update(pending=db.session.scalars(life_events.life_event_query(status="pending")).unique().all(),
                        to_review=db.session.scalar(sa.select(sa.func.count()).select_from(
                            eligibility.to_review().subquery())))
     return render_template("benefits/index.html", relationships=RELATIONSHIPS,
@@ -201,7 +201,7 @@ def report_life_event():
         upload = request.files.get("evidence")
         stored = files.store(upload, purpose="life_event", uploaded_by=g.user.id) if upload and upload.filename \
             else None
-        services.report_life_event(employee, data, stored)
+        life_events.report_life_event(employee, data, stored)
         db.session.commit()
     except (DomainError, ValidationError) as exc:
         return fail(exc, "benefits_pages.index")

@@ -140,7 +140,7 @@ def test_new_hire_window_opens_automatically(ben):
 
 
 def test_plans_with_a_waiting_period_get_their_own_new_hire_window(ben, mailbox):
-    from hrbpo.plugins.benefits.services import first_of_next_month
+    from hrbpo.plugins.benefits.catalogue import first_of_next_month
 
     now, later = ben.plan(), ben.plan(name="Long-term disability", kind="disability", waiting_days=90)
     today = date.today()
