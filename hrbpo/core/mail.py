@@ -13,9 +13,10 @@ go is `HRBPO_MAIL_URL`:
   kept in `<instance>/outbox/failed`;
 - `memory:` keeps messages in a list (tests: the `mailbox` fixture).
 
-A template has two blocks, `subject` and `body`. Mail is not encrypted at
-rest on its way: never put national ids, dates of birth, bank details or
-anything else sensitive in one; link to the portal instead.
+A template has two blocks, `subject` and `body`; a body ends with
+`{% include "mail/_signature.txt" %}` (which needs `tenant`). Mail is not
+encrypted at rest on its way: never put national ids, dates of birth, bank
+details or anything else sensitive in one; link to the portal instead.
 """
 import logging
 import smtplib

@@ -13,6 +13,7 @@ from hrbpo.core.people.services import current_tenant
 from hrbpo.plugins.benefits.models import Election, Enrollment, Plan, PlanTier, Window, window_plans
 from hrbpo.plugins.benefits.services import ineligibility, settings, tenant_today
 
+
 # --- Plans
 
 
