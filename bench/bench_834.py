@@ -20,7 +20,7 @@ def seed(n: int):
     from hrbpo.core.db import db
     from hrbpo.core.people.models import Employee
     from hrbpo.core.tenants.services import create_tenant
-    from hrbpo.plugins.benefits import services
+    from hrbpo.plugins.benefits import catalogue
     from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment
 
     tenant = create_tenant("bench-834", "Bench 834 Inc", modules=("benefits",))
@@ -29,12 +29,12 @@ def seed(n: int):
     with tenancy.tenant_context(tenant):
         tiers = [{"tier": t, "employee_cost": Decimal("120.00"), "employer_cost": Decimal("380.00"), "period": "month"}
                  for t in ("employee", "employee_spouse")]
-        medical = services.create_plan({"name": "Bench PPO", "kind": "medical", "carrier": "Bench Health",
+        medical = catalogue.create_plan({"name": "Bench PPO", "kind": "medical", "carrier": "Bench Health",
                                         "carrier_id": "123456789", "tiers": tiers})
-        dental = services.create_plan({"name": "Bench Dental", "kind": "dental", "carrier": "Bench Health",
+        dental = catalogue.create_plan({"name": "Bench Dental", "kind": "dental", "carrier": "Bench Health",
                                        "carrier_id": "123456789", "tiers": tiers})
         today = date.today()
-        window = services.create_window({"name": "Bench OE", "kind": "open", "starts_on": today - timedelta(days=1),
+        window = catalogue.create_window({"name": "Bench OE", "kind": "open", "starts_on": today - timedelta(days=1),
                                          "ends_on": today + timedelta(days=30),
                                          "coverage_starts_on": today + timedelta(days=40),
                                          "plan_ids": [medical.id, dental.id]})

@@ -8,7 +8,7 @@ table, so row-level security really binds every test.
 
 Fixtures: `app`, `client`, `operator` (an ApiClient), `make_tenant(slug,
 modules=…)` → TenantKit with `hr`, `employee` ApiClients, `tenant_a` /
-`tenant_b`, `count_queries`, `isolation`.
+`tenant_b`, `count_queries`, `isolation`, `mailbox` (mail sent).
 """
 import os
 import uuid
@@ -118,6 +118,7 @@ def _session_app(backend, request, tmp_path_factory):
         "HRBPO_UPLOAD_DIR": str(instance / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "HRBPO_MAIL_URL": "memory:",
     }
     if backend == "postgresql":
         config.update(_make_postgres(_worker(request)))
@@ -319,6 +320,18 @@ def count_queries(app):
 
 
 @pytest.fixture
+def mailbox(app):
+    """The mail delivered during the test (tests use HRBPO_MAIL_URL=memory:): a
+    list of email.message.EmailMessage, filled as transactions commit."""
+    from hrbpo.core import mail
+
+    messages = mail.backend().messages
+    messages.clear()
+    yield messages
+    messages.clear()
+
+
+@pytest.fixture
 def owner_sql(app):
     """owner_sql("UPDATE …", {params}) runs raw SQL as the table owner (the
     migration role, which RLS does not bind), committed; returns the rows of a
@@ -400,7 +413,7 @@ def check_isolation(app, a: "TenantKit", b: "TenantKit", ids_b: dict, bodies: di
         if method == "GET":
             url = _build(app, rule, method, a.slug, ids_a)
             r = call(a.hr, method, url, rule.endpoint)
-            leaked = [s for s in secrets_b if s in r.get_data(as_text=True)]
+            leaked = [s for s in secrets_b if s.encode() in r.get_data()]  # bytes: PDFs and files too
             if leaked:
                 failures.append(f"hr of {a.slug} → GET {url} shows {b.slug}'s ids {leaked}")
     assert not failures, "tenant isolation broken:\n" + "\n".join(failures)

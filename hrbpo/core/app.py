@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     from hrbpo.core import i18n
 
     i18n.init_app(app, registry)
+    from hrbpo.core import mail
+
+    mail.init_app(app)
     _init_api(app, registry)
     _init_pages(app, registry)
     _init_request_hooks(app)

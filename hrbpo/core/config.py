@@ -61,6 +61,11 @@ def load(instance_path: str) -> dict:
         "HRBPO_MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "HRBPO_UPLOAD_DIR": _env("UPLOAD_DIR") or str(instance / "files"),
         "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
+        # Unset: mail is logged and kept in instance/outbox (see hrbpo/core/mail.py).
+        "HRBPO_MAIL_URL": _env("MAIL_URL"),
+        "HRBPO_MAIL_FROM": _env("MAIL_FROM", "hrbpo@localhost"),
+        # Where links in mail point; unset: the request's own address (jobs: http://127.0.0.1:5000).
+        "HRBPO_BASE_URL": _env("BASE_URL"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

@@ -24,7 +24,7 @@ def _catalogue(locale):
 
 def _source_messages() -> set[str]:
     """Every message id in core and plugin code and templates (as babel.cfg extracts them)."""
-    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    method_map = [("**/templates/**.html", "jinja2"), ("**/templates/**/mail/*.txt", "jinja2"), ("**.py", "python")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / "hrbpo"), method_map, keywords=KEYWORDS, comment_tags=()):

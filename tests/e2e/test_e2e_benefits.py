@@ -26,9 +26,37 @@ def test_enrolment_wizard_on_a_phone(live, page):
     page.get_by_label("Employee only", exact=False).check()
     page.get_by_role("button", name="Review costs").click()
     expect(page.get_by_role("heading", name="Review costs: Open enrolment")).to_be_visible()
-    expect(page.get_by_role("cell", name="1200.00").first).to_be_visible()
+    expect(page.get_by_role("cell", name="$1,200.00").first).to_be_visible()
     assert live.fits(page)
     page.get_by_role("button", name="Confirm my elections").click()
     expect(page.get_by_role("heading", name="Benefits confirmation")).to_be_visible()
     assert live.fits(page)
     live.screenshot(page, "benefits-statement-phone")
+
+
+def test_hr_benefits_pages_fit_a_phone_and_pass_axe(browser, live):
+    from test_e2e_accessibility import checking_context, problems_on
+
+    kit = live.tenant("ben-hr-e2e", ["benefits"])
+    live.seed_demo("ben-hr-e2e")
+    plan = kit.hr.get(kit.url("/benefits/plans")).get_json()["items"][0]
+    window = kit.hr.get(kit.url("/benefits/windows")).get_json()["items"][0]
+    # An employee who lost eligibility gives the review list a row.
+    employee = kit.hr.get(kit.url("/employees?per_page=200")).get_json()["items"][-1]
+    kit.hr.patch(kit.url(f"/benefits/plans/{plan['id']}"), json={"min_hours": 30})
+    kit.hr.patch(kit.url(f"/employees/{employee['id']}"), json={"hours_per_week": 10})
+    context = checking_context(browser)
+    page = context.new_page()
+    live.sign_in(page, "hr@ben-hr-e2e.test")
+    base = "/t/ben-hr-e2e/benefits"
+    problems = {path: problems_on(page, live, base + path) for path in (
+        "/plans", f"/plans/{plan['id']}/edit", "/plans?status=all", "/windows", f"/windows/{window['id']}",
+        f"/windows/{window['id']}/edit", "/eligibility", "/life-events", "/settings", "/")}
+    page.goto(live.url(f"{base}/plans/{plan['id']}/edit"))
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.locator("#name-error")).to_be_visible()
+    assert live.fits(page)
+    live.screenshot(page, "benefits-plan-edit-errors-phone")
+    context.close()
+    assert not {path: found for path, found in problems.items() if found}

@@ -3,6 +3,7 @@ enrolment with dependants, life events and the carrier 834 feed."""
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from hrbpo.core.db import db
@@ -34,6 +35,7 @@ def api_blueprints():
 
 @hookimpl
 def portal_blueprints():
+    from hrbpo.plugins.benefits import admin  # noqa: F401  (adds the HR pages to bp)
     from hrbpo.plugins.benefits.views import bp
 
     return [bp]
@@ -54,7 +56,7 @@ def settings_schema():
 
 @hookimpl
 def periodic_tasks():
-    from hrbpo.plugins.benefits.reports import send_reminders
+    from hrbpo.plugins.benefits.notices import send_reminders
 
     return [PeriodicTask("benefits.reminders", send_reminders, meta.name)]
 
@@ -72,13 +74,14 @@ def _open_windows_without_enrolment(employee):
     done = sa.select(Enrollment.window_id).where(Enrollment.employee_id == employee.id,
                                                  Enrollment.status == "submitted")
     return db.session.scalars(services.window_query(employee.id).where(
-        Window.starts_on <= today, Window.ends_on >= today, Window.id.not_in(done))).all()
+        Window.open_on(today), Window.id.not_in(done))).all()
 
 
 @hookimpl
 def dashboard_cards(tenant, user, role):
     from hrbpo.core.auth.permissions import current_access
     from hrbpo.core.people.models import Employee
+    from hrbpo.plugins.benefits import eligibility
     from hrbpo.plugins.benefits.models import LifeEvent
 
     url = BASE.format(slug=tenant.slug)
@@ -86,12 +89,15 @@ def dashboard_cards(tenant, user, role):
     if access.can("benefits.manage"):
         pending = db.session.scalar(sa.select(sa.func.count()).select_from(LifeEvent)
                                     .where(LifeEvent.status == "pending"))
-        return [Card(str(_l("Benefits")), url, (str(_l("%(n)s life events to review", n=pending)),), order=30)]
+        lost = db.session.scalar(sa.select(sa.func.count()).select_from(eligibility.to_review().subquery()))
+        lines = (str(_l("%(n)s life events to review", n=pending)),) + (
+            (str(_l("%(n)s coverage changes to review (eligibility lost)", n=lost)),) if lost else ())
+        return [Card(str(_l("Benefits")), url, lines, order=30)]
     employee = db.session.get(Employee, (tenant.id, access.employee_id)) if access.employee_id else None
     if employee is None:
         return []
     windows = _open_windows_without_enrolment(employee)
-    lines = tuple(str(_l("Enrol by %(day)s: %(name)s", day=w.ends_on.isoformat(), name=w.name)) for w in windows)
+    lines = tuple(str(_l("Enrol by %(day)s: %(name)s", day=format_date(w.ends_on), name=w.name)) for w in windows)
     return [Card(str(_l("Benefits")), url, lines or (str(_l("Your coverage and dependants")),), order=30)]
 
 
@@ -104,13 +110,19 @@ def employee_tasks(tenant, employee):
 
 @hookimpl
 def work_queue(tenant):
+    from hrbpo.plugins.benefits import eligibility
     from hrbpo.plugins.benefits.models import LifeEvent
 
+    base = BASE.format(slug=tenant.slug)
     events = db.session.scalars(sa.select(LifeEvent).where(LifeEvent.status == "pending")
                                 .order_by(LifeEvent.created_at)).all()
+    lost = db.session.scalars(eligibility.to_review()).all()
     return [WorkItem(tenant.slug, "benefits.life_event", f"Life event to approve: {e.kind.replace('_', ' ')} "
-                     f"({e.employee.full_name})", BASE.format(slug=tenant.slug) + "life-events",
-                     extra={"event_id": str(e.id)}) for e in events]
+                     f"({e.employee.full_name})", base + "life-events", extra={"event_id": str(e.id)})
+            for e in events] + [
+        WorkItem(tenant.slug, "benefits.eligibility_lost", f"Coverage ending, eligibility lost: {c.plan.name} "
+                 f"({c.employee.full_name})", base + "eligibility", due_on=c.effective_on,
+                 extra={"change_id": str(c.id)}) for c in lost]
 
 
 @hookimpl
@@ -122,9 +134,17 @@ def demo_data(tenant):
 
 @hookimpl
 def employee_hired(tenant, employee, source):
-    from hrbpo.plugins.benefits import services
+    from hrbpo.plugins.benefits import catalogue, notices
 
-    services.open_new_hire_window(employee)
+    for window in catalogue.open_new_hire_windows(employee):
+        notices.window_opened(window, employee, "new_hire")
+
+
+@hookimpl
+def employee_updated(tenant, employee, changes):
+    from hrbpo.plugins.benefits import eligibility
+
+    eligibility.employee_changed(employee, changes)
 
 
 @hookimpl

@@ -10,13 +10,14 @@ from hrbpo.core.api.base import PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.plugins.benefits import reports, services, x12
+from hrbpo.plugins.benefits import catalogue, eligibility, life_events, reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,
-                                            DependentSchema, EnrollmentInSchema, EnrollmentProgressSchema,
-                                            EnrollmentQuerySchema, EnrollmentSchema, ExportQuerySchema,
-                                            LifeEventDecisionSchema, LifeEventInSchema, LifeEventSchema, PlanSchema,
-                                            WindowQuerySchema, WindowSchema)
+                                            DependentSchema, EligibilityChangeQuerySchema, EligibilityChangeSchema,
+                                            EnrollmentInSchema, EnrollmentProgressSchema, EnrollmentQuerySchema,
+                                            EnrollmentSchema, ExportQuerySchema, LifeEventDecisionSchema,
+                                            LifeEventInSchema, LifeEventSchema, PlanPatchSchema, PlanQuerySchema,
+                                            PlanSchema, WindowPatchSchema, WindowQuerySchema, WindowSchema)
 
 blp = Blueprint("benefits_api", __name__, url_prefix=None, description="Benefits: plans, windows, enrolment, 834")
 MANAGE = "benefits.manage"
@@ -37,24 +38,62 @@ def _own_id():
 @blp.response(201, PlanSchema)
 def create_plan(data):
     """Add a plan with its coverage tiers (money as string decimals)."""
-    plan = services.create_plan(data)
+    plan = catalogue.create_plan(data)
     db.session.commit()
     return plan
 
 
 @blp.route("/plans", methods=["GET"])
+@blp.arguments(PlanQuerySchema, location="query")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(PlanSchema))
-def list_plans(page):
-    """The tenant's plan catalogue."""
-    return paginate(services.plan_query(), page)
+def list_plans(query, page):
+    """The tenant's plan catalogue: active plans, unless `status=archived` or `all`."""
+    return paginate(catalogue.plan_query(query["status"]), page)
 
 
 @blp.route("/plans/<uuid:plan_id>", methods=["GET"])
 @blp.response(200, PlanSchema)
 def get_plan(plan_id):
-    """One plan with its tiers."""
+    """One plan with its tiers (archived ones too)."""
     return get_or_404(Plan, plan_id, "Plan not found.")
+
+
+@blp.route("/plans/<uuid:plan_id>", methods=["PATCH"])
+@requires(MANAGE)
+@blp.arguments(PlanPatchSchema(partial=True))
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="The currency of a plan someone elected cannot change")
+def update_plan(data, plan_id):
+    """Change a plan: name, carrier, eligibility, child age limit, plan year or
+    prices (`tiers` replaces the price list). Elections already submitted keep
+    the prices they were priced at. The kind cannot change (422). Audited."""
+    plan = catalogue.update_plan(get_or_404(Plan, plan_id, "Plan not found."), data)
+    db.session.commit()
+    return plan
+
+
+@blp.route("/plans/<uuid:plan_id>/archive", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="Already archived")
+def archive_plan(plan_id):
+    """Archive a plan: no new window may offer it and `GET /plans` leaves it
+    out; windows that offer it already, and coverage chosen, stay as they are."""
+    plan = catalogue.set_archived(get_or_404(Plan, plan_id, "Plan not found."), True)
+    db.session.commit()
+    return plan
+
+
+@blp.route("/plans/<uuid:plan_id>/unarchive", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, PlanSchema)
+@blp.alt_response(409, description="Not archived")
+def unarchive_plan(plan_id):
+    """Bring an archived plan back into the catalogue."""
+    plan = catalogue.set_archived(get_or_404(Plan, plan_id, "Plan not found."), False)
+    db.session.commit()
+    return plan
 
 
 @blp.route("/windows", methods=["POST"])
@@ -63,7 +102,7 @@ def get_plan(plan_id):
 @blp.response(201, WindowSchema)
 def create_window(data):
     """Open an enrolment window offering some of this tenant's plans."""
-    window = services.create_window(data)
+    window = catalogue.create_window(data)
     db.session.commit()
     return window
 
@@ -82,6 +121,34 @@ def list_windows(query, page):
 def get_window(window_id):
     """One window; an employee sees open enrolment and their own windows only."""
     return services.window_for(window_id, _own_id())
+
+
+@blp.route("/windows/<uuid:window_id>", methods=["PATCH"])
+@requires(MANAGE)
+@blp.arguments(WindowPatchSchema(partial=True))
+@blp.response(200, WindowSchema)
+@blp.alt_response(409, description="The change contradicts enrolments made in the window, or it was closed early")
+def update_window(data, window_id):
+    """Change a window's name, dates, coverage start or plan set. 409 when
+    employees have already enrolled and the change would undo that: removing
+    a plan someone elected or waived here, moving the coverage start, or
+    starting later than today; and for a window closed early (only its name
+    may change). `ends_on` before `starts_on`, an archived or unknown plan, or
+    a plan whose plan year does not cover the coverage start: 422. Audited."""
+    window = catalogue.update_window(services.window_for(window_id), data)
+    db.session.commit()
+    return window
+
+
+@blp.route("/windows/<uuid:window_id>/close", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, WindowSchema)
+@blp.alt_response(409, description="Already closed, or already ended")
+def close_window(window_id):
+    """Close a window before its end date; submitted enrolments stay. Audited."""
+    window = catalogue.close_window(services.window_for(window_id))
+    db.session.commit()
+    return window
 
 
 @blp.route("/windows/<uuid:window_id>/progress", methods=["GET"])
@@ -204,7 +271,7 @@ def report_life_event(data):
     employee = services.employee_for(employee_id, g.access)
     evidence = request.files.get("evidence")
     stored = files.store(evidence, purpose="life_event", uploaded_by=g.user.id) if evidence else None
-    event = services.report_life_event(employee, data, stored)
+    event = life_events.report_life_event(employee, data, stored)
     db.session.commit()
     return event
 
@@ -215,7 +282,7 @@ def report_life_event(data):
 def list_life_events(page):
     """Reported life events, newest first; employees see their own."""
     own = _own_id()
-    return paginate(services.life_event_query(employee_id=own), page)
+    return paginate(life_events.life_event_query(employee_id=own), page)
 
 
 def _pending_event(event_id) -> LifeEvent:
@@ -228,7 +295,7 @@ def _pending_event(event_id) -> LifeEvent:
 @blp.response(200, LifeEventSchema)
 def approve_life_event(data, event_id):
     """Approve: opens a 30-day window for the employee (60 for birth or adoption)."""
-    event = services.decide_life_event(_pending_event(event_id), True, data.get("note"))
+    event = life_events.decide_life_event(_pending_event(event_id), True, data.get("note"))
     db.session.commit()
     return event
 
@@ -239,7 +306,7 @@ def approve_life_event(data, event_id):
 @blp.response(200, LifeEventSchema)
 def reject_life_event(data, event_id):
     """Reject a pending life event (no window opens)."""
-    event = services.decide_life_event(_pending_event(event_id), False, data.get("note"))
+    event = life_events.decide_life_event(_pending_event(event_id), False, data.get("note"))
     db.session.commit()
     return event
 
@@ -254,6 +321,29 @@ def life_event_evidence(event_id):
     if event.evidence_file_id is None:
         raise NotFound("No evidence was attached.")
     return files.send(files.get(event.evidence_file_id))
+
+
+@blp.route("/eligibility-changes", methods=["GET"])
+@requires(MANAGE)
+@blp.arguments(EligibilityChangeQuerySchema, location="query")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(EligibilityChangeSchema))
+def list_eligibility_changes(query, page):
+    """Plans employees gained (a window opened) or lost (coverage ends at the
+    end of the month) when their hours, employment type or hire date changed,
+    newest first. `change=lost&reviewed=false` is HR's review list."""
+    return paginate(eligibility.change_query(**query), page)
+
+
+@blp.route("/eligibility-changes/<uuid:change_id>/review", methods=["POST"])
+@requires(MANAGE)
+@blp.response(200, EligibilityChangeSchema)
+@blp.alt_response(409, description="Already reviewed")
+def review_eligibility_change(change_id):
+    """Mark an eligibility change as reviewed by HR (it leaves the work queue). Audited."""
+    change = eligibility.review(change_id)
+    db.session.commit()
+    return change
 
 
 @blp.route("/settings", methods=["GET"])

@@ -1,5 +1,6 @@
-"""Demo records: a plan catalogue, an open enrolment window with half the
-staff enrolled (some with dependants), and a life event waiting for HR."""
+"""Demo records: a plan catalogue (with last year's plan archived), an open
+enrolment window with half the staff enrolled (some with dependants), and a
+life event waiting for HR."""
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from hrbpo.core.auth.permissions import Access
 from hrbpo.core.db import db
 from hrbpo.core.people.models import Employee
-from hrbpo.plugins.benefits import services
+from hrbpo.plugins.benefits import catalogue, life_events, services
 
 
 def _tiers(*prices):
@@ -21,16 +22,16 @@ def _tiers(*prices):
 def load(tenant):
     rng = random.Random(834)
     plans = [
-        services.create_plan({"name": "Gold PPO", "kind": "medical", "carrier": "Acme Health",
+        catalogue.create_plan({"name": "Gold PPO", "kind": "medical", "carrier": "Acme Health",
                               "carrier_id": "123456789", "group_number": "ACME-100",
                               "tiers": _tiers(("120.00", "480.00"), ("310.00", "720.00"), ("260.00", "640.00"),
                                               ("420.00", "910.00"))}),
-        services.create_plan({"name": "Bright Dental", "kind": "dental", "carrier": "Smile Mutual",
+        catalogue.create_plan({"name": "Bright Dental", "kind": "dental", "carrier": "Smile Mutual",
                               "tiers": _tiers(("12.00", "18.00"), ("25.00", "30.00"), ("22.00", "28.00"),
                                               ("36.00", "40.00"))}),
-        services.create_plan({"name": "Clear Vision", "kind": "vision", "carrier": "Smile Mutual",
+        catalogue.create_plan({"name": "Clear Vision", "kind": "vision", "carrier": "Smile Mutual",
                               "tiers": _tiers(("4.50", "3.00"), ("9.00", "6.00"))}),
-        services.create_plan({"name": "Term life 2x salary", "kind": "life", "carrier": "Evergreen Life",
+        catalogue.create_plan({"name": "Term life 2x salary", "kind": "life", "carrier": "Evergreen Life",
                               "tiers": [{"tier": "employee", "employee_cost": Decimal("0"),
                                          "employer_cost": Decimal("0"), "period": "month", "age_bands": [
                                              {"min_age": 16, "max_age": 39, "employee_cost": Decimal("6.00"),
@@ -39,7 +40,12 @@ def load(tenant):
                                               "employer_cost": Decimal("4.00")}]}]}),
     ]
     today = services.tenant_today()
-    window = services.create_window({"name": f"Open enrolment {today.year + 1}", "kind": "open",
+    retired = catalogue.create_plan({"name": "Silver HMO", "kind": "medical", "carrier": "Acme Health",
+                                    "plan_year_starts_on": today.replace(year=today.year - 1, month=1, day=1),
+                                    "plan_year_ends_on": today.replace(year=today.year - 1, month=12, day=31),
+                                    "tiers": _tiers(("80.00", "400.00"))})
+    catalogue.set_archived(retired, True)
+    window = catalogue.create_window({"name": f"Open enrolment {today.year + 1}", "kind": "open",
                                      "starts_on": today - timedelta(days=3), "ends_on": today + timedelta(days=14),
                                      "coverage_starts_on": today.replace(month=1, day=1, year=today.year + 1),
                                      "plan_ids": [p.id for p in plans]})
@@ -57,6 +63,6 @@ def load(tenant):
             elections.append({"plan_id": plans[0].id, "tier": "employee", "dependent_ids": []})
         services.submit_enrollment(window.id, employee.id, elections, hr)
     if staff:
-        services.report_life_event(staff[-1], {"kind": "marriage", "event_date": today - timedelta(days=5),
+        life_events.report_life_event(staff[-1], {"kind": "marriage", "event_date": today - timedelta(days=5),
                                                "note": "Married last weekend"})
     db.session.flush()

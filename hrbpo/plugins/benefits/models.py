@@ -17,6 +17,7 @@ RELATIONSHIPS = ("spouse", "partner", "child")
 ENROLLMENT_STATUSES = ("submitted", "replaced", "terminated")
 LIFE_EVENT_KINDS = ("marriage", "birth", "adoption", "loss_of_coverage", "divorce")
 LIFE_EVENT_STATUSES = ("pending", "approved", "rejected")
+ELIGIBILITY_CHANGES = ("gained", "lost")
 MONEY = sa.Numeric(12, 2)
 
 
@@ -37,6 +38,8 @@ class Plan(TenantScoped, Timestamped, db.Model):
     employment_types: Mapped[list | None] = mapped_column(sa.JSON)
     min_hours: Mapped[int | None] = mapped_column(sa.Integer)
     waiting_days: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Archived plans are offered in no new window; coverage already chosen stays.
+    archived_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
     tiers: Mapped[list["PlanTier"]] = relationship(
         primaryjoin="and_(Plan.tenant_id == foreign(PlanTier.tenant_id), Plan.id == foreign(PlanTier.plan_id))",
@@ -45,6 +48,15 @@ class Plan(TenantScoped, Timestamped, db.Model):
 
     def tier(self, name) -> "PlanTier | None":
         return next((t for t in self.tiers if t.tier == name), None)
+
+    @property
+    def status(self) -> str:
+        return "archived" if self.archived_at is not None else "active"
+
+    def in_plan_year(self, day: date) -> bool:
+        """Whether coverage may start on `day` (a plan without plan-year dates always allows it)."""
+        return ((self.plan_year_starts_on is None or self.plan_year_starts_on <= day)
+                and (self.plan_year_ends_on is None or day <= self.plan_year_ends_on))
 
 
 class PlanTier(TenantScoped, db.Model):
@@ -93,6 +105,8 @@ class Window(TenantScoped, Timestamped, db.Model):
     ends_on: Mapped[date] = mapped_column(sa.Date)
     coverage_starts_on: Mapped[date] = mapped_column(sa.Date)
     employee_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # Set when HR closes the window before ends_on: closed from that moment.
+    closed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
     plans: Mapped[list[Plan]] = relationship(
         secondary=window_plans,
@@ -108,7 +122,18 @@ class Window(TenantScoped, Timestamped, db.Model):
         return [p.id for p in self.plans]
 
     def is_open_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        return self.closed_at is None and self.starts_on <= day <= self.ends_on
+
+    @classmethod
+    def open_on(cls, day: date):
+        """The same test as `is_open_on`, as SQL."""
+        return sa.and_(cls.closed_at.is_(None), cls.starts_on <= day, cls.ends_on >= day)
+
+    def status_on(self, day: date) -> str:
+        """upcoming | open | closed (ended, or closed early)."""
+        if self.closed_at is not None or day > self.ends_on:
+            return "closed"
+        return "open" if day >= self.starts_on else "upcoming"
 
 
 class Dependent(TenantScoped, Timestamped, db.Model):
@@ -204,6 +229,10 @@ class Election(TenantScoped, db.Model):
     employer_cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     employee_cost_per_year: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
     employer_cost_per_year: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    # Set when this plan alone ends early (the employee lost eligibility for
+    # it); `ended_at` is when that was decided, for the next 834 change file.
+    coverage_ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    ended_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
     plan: Mapped[Plan] = tenant_relationship("Election", "Plan", "plan_id", lazy="joined", viewonly=True)
 
@@ -225,6 +254,32 @@ class LifeEvent(TenantScoped, Timestamped, db.Model):
     window_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
     employee = tenant_relationship("LifeEvent", "Employee", "employee_id", lazy="joined", viewonly=True)
+
+
+class EligibilityChange(TenantScoped, Timestamped, db.Model):
+    """An employee gained or lost eligibility for a plan when their record
+    changed: gained opens a window (`window_id`), lost ends coverage on
+    `effective_on` and waits for HR to review it."""
+
+    __tablename__ = "benefit_eligibility_changes"
+    __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),
+                      tenant_fk("plan_id", "benefit_plans", ondelete="CASCADE"),
+                      tenant_fk("window_id", "benefit_windows"),
+                      sa.Index("ix_benefit_eligibility_changes_review", "tenant_id", "change", "reviewed_at"))
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    change: Mapped[str] = mapped_column(sa.String(10))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    # The employee fields whose change caused it (names only).
+    fields: Mapped[list] = mapped_column(sa.JSON, default=list)
+    effective_on: Mapped[date] = mapped_column(sa.Date)
+    window_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    reviewed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+
+    employee = tenant_relationship("EligibilityChange", "Employee", "employee_id", lazy="joined", viewonly=True)
+    plan: Mapped[Plan] = tenant_relationship("EligibilityChange", "Plan", "plan_id", lazy="joined", viewonly=True)
 
 
 class ControlCounter(TenantScoped, db.Model):

@@ -1,33 +1,33 @@
-"""What benefits tells people: enrolment progress, the cost CSV, coverage,
-the confirmation statement (PDF) and reminders before a window closes."""
+"""What benefits tells people: enrolment progress, the cost CSV, coverage
+and the confirmation statement (PDF). Mail is in `notices.py`."""
 import csv
 import io
-import logging
-from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import make_response
+from flask_babel import force_locale, format_currency, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from fpdf import FPDF
 
-from hrbpo.core import audit
+from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.db import db
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import current_tenant
 from hrbpo.plugins.benefits import services
-from hrbpo.plugins.benefits.models import Election, Enrollment, EnrollmentReminder, Window
+from hrbpo.plugins.benefits.labels import label
+from hrbpo.plugins.benefits.models import Election, Enrollment, Window
 
-log = logging.getLogger(__name__)
-TIER_LABELS = {"employee": "Employee only", "employee_spouse": "Employee + spouse/partner",
-               "employee_children": "Employee + children", "family": "Family"}
 
 
 def eligible_employees(window: Window):
-    """Who the window is for: its one employee, or every active employee."""
+    """Who the window is for: its one employee, or every active employee
+    eligible for at least one of its plans."""
     query = sa.select(Employee).where(Employee.status == "active")
     if window.employee_id is not None:
-        query = query.where(Employee.id == window.employee_id)
-    return query
+        return query.where(Employee.id == window.employee_id)
+    return query.where(sa.or_(sa.false(), *(services.eligible_clause(p, window.coverage_starts_on)
+                                            for p in window.plans)))
 
 
 def not_started(window: Window):
@@ -54,6 +54,12 @@ def progress(window: Window) -> dict:
             "not_started": max(eligible - enrolled - waived, 0)}
 
 
+def totals(elections) -> dict:
+    """Per paycheck and per year, for the employee and the employer."""
+    return {f: sum((getattr(e, f) for e in elections), Decimal("0.00")) for f in
+            ("employee_cost", "employer_cost", "employee_cost_per_year", "employer_cost_per_year")}
+
+
 def _cell(value) -> str:
     """CSV cells that a spreadsheet would run as a formula are quoted as text."""
     text = "" if value is None else str(value)
@@ -62,14 +68,22 @@ def _cell(value) -> str:
 
 def cost_rows(window: Window):
     enrollments = db.session.scalars(services.enrollment_query(window_id=window.id, status="submitted")).unique().all()
+    own = {}  # employee id → their own logins: a submission by anyone else was made on their behalf
+    for employee_id, user_id in db.session.execute(sa.select(Membership.employee_id, Membership.user_id).where(
+            Membership.employee_id.in_({e.employee_id for e in enrollments}))):
+        own.setdefault(employee_id, set()).add(user_id)
     yield ["employee_id", "employee", "plan", "kind", "carrier", "tier", "waived", "currency",
            "employee_cost_per_paycheck", "employer_cost_per_paycheck", "employee_cost_per_year",
-           "employer_cost_per_year"]
+           "employer_cost_per_year", "coverage_starts_on", "coverage_ends_on", "submitted_on_behalf"]
     for enrollment in enrollments:
+        on_behalf = "yes" if enrollment.submitted_by is not None and \
+            enrollment.submitted_by not in own.get(enrollment.employee_id, ()) else "no"
         for e in enrollment.elections:
+            ends = e.coverage_ends_on or enrollment.coverage_ends_on
             yield [enrollment.employee_id, enrollment.employee.full_name, e.plan.name, e.plan.kind, e.plan.carrier,
                    e.tier or "", "yes" if e.waived else "no", enrollment.currency, e.employee_cost, e.employer_cost,
-                   e.employee_cost_per_year, e.employer_cost_per_year]
+                   e.employee_cost_per_year, e.employer_cost_per_year, window.coverage_starts_on.isoformat(),
+                   ends.isoformat() if ends else "", on_behalf]
 
 
 def cost_csv(window: Window) -> str:
@@ -96,49 +110,79 @@ def coverage_summary(employee: Employee) -> dict:
             "employer_cost_total": total("employer_cost")}
 
 
-def statement_lines(enrollment: Enrollment) -> list[tuple[str, str, str, str]]:
-    """(plan, coverage, employee cost, employer cost) per election, per paycheck."""
-    return [(f"{e.plan.name} ({e.plan.kind})", "Waived" if e.waived else TIER_LABELS[e.tier],
-             f"{e.employee_cost} {enrollment.currency}", f"{e.employer_cost} {enrollment.currency}")
-            for e in enrollment.elections]
+# Languages the PDF's built-in (Latin-1) fonts can write; readers of others get English.
+PDF_LOCALES = ("en", "nb")
+# Characters Babel's formats use that Latin-1 lacks, as their nearest Latin-1 kin.
+_LATIN_KIN = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u2212": "-", "\u2013": "-", "\u2019": "'"})
+
+
+def submitted_on_behalf(enrollment: Enrollment):
+    """The user who enrolled someone else (HR, an operator), or None."""
+    if enrollment.submitted_by is None:
+        return None
+    own = db.session.scalar(sa.select(Membership.id).where(Membership.user_id == enrollment.submitted_by,
+                                                           Membership.employee_id == enrollment.employee_id))
+    return None if own else db.session.get(User, enrollment.submitted_by)
 
 
 def statement_pdf(enrollment: Enrollment) -> bytes:
+    """The confirmation statement, in the reader's language, dates and money
+    (English for languages the PDF fonts cannot write)."""
+    locale = str(get_locale() or "en")
+    with force_locale(locale if locale.split("_")[0] in PDF_LOCALES else "en"):
+        return _statement_pdf(enrollment)
+
+
+def _statement_pdf(enrollment: Enrollment) -> bytes:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin("Benefits confirmation statement"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, _latin(_("Benefits confirmation statement")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
-    window = enrollment.window
-    for line in (f"{current_tenant().name}", f"Employee: {enrollment.employee.full_name}",
-                 f"Window: {window.name}", f"Coverage starts: {window.coverage_starts_on.isoformat()}",
-                 f"Status: {enrollment.status}", f"Submitted: {enrollment.created_at:%Y-%m-%d %H:%M} UTC",
-                 f"Reference: {enrollment.id}"):
-        pdf.cell(0, 7, _latin(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _latin(current_tenant().name), new_x="LMARGIN", new_y="NEXT")
+    window, money = enrollment.window, (lambda amount: format_currency(amount, enrollment.currency))
+    helper = submitted_on_behalf(enrollment)
+    facts = [(_("Employee"), enrollment.employee.full_name), (_("Window"), window.name),
+             (_("Coverage starts"), format_date(window.coverage_starts_on, "long")),
+             (_("Status"), label(enrollment.status)),
+             (_("Submitted"), format_datetime(enrollment.created_at, "medium")),
+             (_("Reference"), str(enrollment.id))]
+    if enrollment.coverage_ends_on:
+        facts.insert(3, (_("Coverage ends"), format_date(enrollment.coverage_ends_on, "long")))
+    if helper is not None:
+        facts.append((_("Submitted by"), _("%(who)s, on the employee's behalf", who=helper.email)))
+    for name, value in facts:
+        pdf.cell(45, 7, _latin(name))
+        pdf.cell(0, 7, _latin(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = (70, 50, 35, 35)
     pdf.set_font("Helvetica", "B", 10)
-    for width, head in zip(widths, ("Plan", "Coverage", "You pay", "Employer pays")):
-        pdf.cell(width, 8, head, border=1)
+    for width, head in zip(widths, (_("Plan"), _("Coverage"), _("You pay / paycheck"), _("Employer / paycheck"))):
+        pdf.cell(width, 8, _latin(head)[:32], border=1)
     pdf.ln()
     pdf.set_font("Helvetica", size=10)
-    for row in statement_lines(enrollment):
+    for e in enrollment.elections:
+        coverage = _("Waived") if e.waived else label(e.tier)
+        if e.coverage_ends_on:
+            coverage = _("%(coverage)s, ends %(day)s", coverage=coverage, day=format_date(e.coverage_ends_on))
+        row = (f"{e.plan.name} ({label(e.plan.kind)})", coverage, money(e.employee_cost), money(e.employer_cost))
         for width, value in zip(widths, row):
             pdf.cell(width, 8, _latin(value)[:40], border=1)
         pdf.ln()
     pdf.ln(4)
-    pdf.cell(0, 7, _latin(f"Per paycheck ({enrollment.pay_periods} a year): you pay "
-                          f"{enrollment.total('employee_cost')} {enrollment.currency}, your employer pays "
-                          f"{enrollment.total('employer_cost')} {enrollment.currency}."), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 7, _latin(f"Per year: you pay {enrollment.total('employee_cost_per_year')} {enrollment.currency}, "
-                          f"your employer pays {enrollment.total('employer_cost_per_year')} {enrollment.currency}."),
-             new_x="LMARGIN", new_y="NEXT")
+    sums = totals(enrollment.elections)
+    pdf.multi_cell(0, 7, _latin(_("Per paycheck (%(n)s a year): you pay %(mine)s, the employer pays %(theirs)s.",
+                                  n=enrollment.pay_periods, mine=money(sums["employee_cost"]),
+                                  theirs=money(sums["employer_cost"]))), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, _latin(_("Per year: you pay %(mine)s, the employer pays %(theirs)s.",
+                                  mine=money(sums["employee_cost_per_year"]),
+                                  theirs=money(sums["employer_cost_per_year"]))), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
 def _latin(text: str) -> str:
-    """The PDF core fonts are Latin-1: other characters become '?'."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """The PDF core fonts are Latin-1: near kin for typographic spaces, '?' for the rest."""
+    return str(text).translate(_LATIN_KIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def statement_pdf_response(enrollment: Enrollment):
@@ -146,25 +190,3 @@ def statement_pdf_response(enrollment: Enrollment):
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="benefits-statement-{enrollment.id}.pdf"'
     return response
-
-
-def send_reminders(tenant) -> str:
-    """Periodic: remind employees who have not enrolled in a window closing soon (once per window)."""
-    today = services.tenant_today()
-    horizon = today + timedelta(days=services.settings()["reminder_days_before_end"])
-    windows = db.session.scalars(sa.select(Window).where(Window.starts_on <= today, Window.ends_on >= today,
-                                                         Window.ends_on <= horizon)).all()
-    sent = 0
-    for window in windows:
-        reminded = sa.select(EnrollmentReminder.employee_id).where(EnrollmentReminder.window_id == window.id)
-        waiting = db.session.scalars(not_started(window).where(Employee.id.not_in(reminded))).all()
-        for employee in waiting:
-            reminder = EnrollmentReminder(employee_id=employee.id, window_id=window.id)
-            db.session.add(reminder)
-            db.session.flush()
-            audit.record("benefits.reminder", reminder, {"employee_id": employee.id, "window": window.name,
-                                                         "ends_on": window.ends_on})
-            log.info("benefits reminder: tenant %s employee %s window %s ends %s", tenant.slug, employee.id,
-                     window.id, window.ends_on)
-            sent += 1
-    return f"{sent} reminder(s)"

@@ -4,8 +4,9 @@ from datetime import date
 import marshmallow as ma
 
 from hrbpo.core.api.schemas import Schema, text
-from hrbpo.plugins.benefits.models import (LIFE_EVENT_KINDS, LIFE_EVENT_STATUSES, PERIODS, PLAN_KINDS, RELATIONSHIPS,
-                                           TIERS, WINDOW_KINDS)
+from hrbpo.plugins.benefits import services
+from hrbpo.plugins.benefits.models import (ELIGIBILITY_CHANGES, LIFE_EVENT_KINDS, LIFE_EVENT_STATUSES, PERIODS,
+                                           PLAN_KINDS, RELATIONSHIPS, TIERS, WINDOW_KINDS)
 from hrbpo.plugins.benefits.money import PAY_PERIODS
 
 MAX_MONEY = 1_000_000
@@ -73,6 +74,9 @@ class PlanSchema(Schema):
     min_hours = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=168))
     waiting_days = ma.fields.Integer(validate=ma.validate.Range(min=0, max=365),
                                      metadata={"description": "Days after the hire date before coverage may start"})
+    status = ma.fields.String(dump_only=True, metadata={"enum": ["active", "archived"], "description":
+                              "Archived plans are offered in no new window; coverage already chosen stays"})
+    archived_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     created_at = ma.fields.DateTime(dump_only=True)
 
     @ma.pre_load
@@ -90,11 +94,21 @@ class PlanSchema(Schema):
     def _one_per_tier(self, tiers, **kw):
         _unique([t.get("tier") for t in tiers])
 
-    @ma.validates_schema
+    @ma.validates_schema(skip_on_field_errors=False)
     def _plan_year(self, data, **kw):
         starts, ends = data.get("plan_year_starts_on"), data.get("plan_year_ends_on")
         if starts and ends and ends < starts:
             raise ma.ValidationError("Must not be before plan_year_starts_on.", "plan_year_ends_on")
+
+
+class PlanPatchSchema(PlanSchema):
+    """PATCH /plans/<id>: load with partial=True, so only the fields sent change.
+    `tiers`, when sent, is the whole new price list; `kind` cannot change."""
+
+
+class PlanQuerySchema(Schema):
+    status = ma.fields.String(load_default="active", validate=ma.validate.OneOf(("active", "archived", "all")),
+                              metadata={"description": "active (default), archived or all"})
 
 
 class WindowSchema(Schema):
@@ -106,12 +120,22 @@ class WindowSchema(Schema):
     coverage_starts_on = ma.fields.Date(required=True, validate=_plausible)
     plan_ids = ma.fields.List(ma.fields.UUID(), required=True, validate=[ma.validate.Length(min=1, max=100), _unique])
     employee_id = ma.fields.UUID(allow_none=True, metadata={"description": "For a new-hire or life-event window: whose"})
+    status = ma.fields.Function(lambda w: w.status_on(services.tenant_today()), dump_only=True, metadata={
+        "enum": ["upcoming", "open", "closed"], "description": "Today, on the tenant's calendar; closed includes "
+                                                               "closed early"})
+    closed_at = ma.fields.DateTime(dump_only=True, allow_none=True,
+                                   metadata={"description": "When HR closed the window before ends_on"})
     created_at = ma.fields.DateTime(dump_only=True)
 
-    @ma.validates_schema
+    @ma.validates_schema(skip_on_field_errors=False)
     def _dates(self, data, **kw):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise ma.ValidationError("Must be on or after starts_on.", "ends_on")
+
+
+class WindowPatchSchema(WindowSchema):
+    """PATCH /windows/<id>: load with partial=True. Name, dates, coverage start
+    and plan set may change; kind and employee may not."""
 
 
 class DependentSchema(Schema):
@@ -169,6 +193,8 @@ class ElectionOutSchema(Schema):
     employer_cost = money()
     employee_cost_per_year = money()
     employer_cost_per_year = money()
+    coverage_ends_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "Set when this plan ends early (eligibility lost); the enrolment's own date covers the rest"})
 
 
 class EnrollmentSchema(Schema):
@@ -257,6 +283,28 @@ class LifeEventSchema(Schema):
     created_at = ma.fields.DateTime()
 
 
+class EligibilityChangeSchema(Schema):
+    id = ma.fields.UUID()
+    employee_id = ma.fields.UUID()
+    employee_name = ma.fields.Function(lambda c: c.employee.full_name)
+    plan_id = ma.fields.UUID()
+    plan_name = ma.fields.Function(lambda c: c.plan.name)
+    change = ma.fields.String(metadata={"enum": list(ELIGIBILITY_CHANGES)})
+    reason = ma.fields.String()
+    fields = ma.fields.List(ma.fields.String(), metadata={"description": "Employee fields whose change caused it"})
+    effective_on = ma.fields.Date(metadata={"description": "gained: coverage could start; lost: last day covered"})
+    window_id = ma.fields.UUID(allow_none=True, metadata={"description": "gained: the window offering the plan"})
+    reviewed_at = ma.fields.DateTime(allow_none=True)
+    reviewed_by = ma.fields.UUID(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class EligibilityChangeQuerySchema(Schema):
+    change = ma.fields.String(validate=ma.validate.OneOf(ELIGIBILITY_CHANGES))
+    reviewed = ma.fields.Boolean()
+    employee_id = ma.fields.UUID()
+
+
 class LifeEventDecisionSchema(Schema):
     note = text(1000, allow_none=True)
 
@@ -267,7 +315,6 @@ class BenefitsSettingsSchema(Schema):
     pay_frequency = ma.fields.String(load_default="monthly", validate=ma.validate.OneOf(tuple(PAY_PERIODS)))
     new_hire_window_days = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1, max=365))
     reminder_days_before_end = ma.fields.Integer(load_default=7, validate=ma.validate.Range(min=0, max=90))
-
 
 
 class BenefitsSettingsPatchSchema(BenefitsSettingsSchema):

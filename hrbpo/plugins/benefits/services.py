@@ -1,5 +1,6 @@
-"""Benefits rules: plans, windows, dependants, eligibility, tier rules,
-enrolment (with replacement) and life events."""
+"""Benefits rules: settings and the tenant's calendar, eligibility and tier
+rules, dependants, enrolment (with replacement) and coverage. Plans and
+windows are in `catalogue.py`, life events in `life_events.py`."""
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,14 +15,10 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import current_tenant
 from hrbpo.core.tenants.models import TenantModule
 from hrbpo.core.tenants.services import module_settings
-from hrbpo.plugins.benefits.models import (Dependent, Election, Enrollment, LifeEvent, Plan, PlanTier, Window,
-                                           window_plans)
+from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment, Plan, PlanTier, Window
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 
 MODULE = "benefits"
-# Days a life-event window stays open; birth and adoption get longer.
-LIFE_EVENT_WINDOW_DAYS = {"birth": 60, "adoption": 60}
-DEFAULT_LIFE_EVENT_WINDOW_DAYS = 30
 TIER_RULES_TEXT = {
     "employee": "Employee-only coverage cannot include dependants.",
     "employee_spouse": "Employee + spouse coverage needs exactly one spouse or partner and no children.",
@@ -58,65 +55,7 @@ def actor_id():
     return user.id if user is not None else None
 
 
-# --- Plans
-
-
-def create_plan(data: dict) -> Plan:
-    tiers = data.pop("tiers")
-    data.setdefault("currency", None)
-    data["currency"] = data["currency"] or current_tenant().currency
-    plan = Plan(**data)
-    plan.tiers = [PlanTier(position=i, **_tier_fields(t)) for i, t in enumerate(tiers)]
-    db.session.add(plan)
-    db.session.flush()
-    audit.record("benefits.plan.create", plan, {"name": plan.name, "kind": plan.kind, "carrier": plan.carrier,
-                                                "tiers": [t["tier"] for t in tiers]})
-    return plan
-
-
-def _tier_fields(tier: dict) -> dict:
-    bands = tier.get("age_bands") or None
-    if bands:
-        bands = sorted(({**b, "employee_cost": str(b["employee_cost"]), "employer_cost": str(b["employer_cost"])}
-                        for b in bands), key=lambda b: b["min_age"])
-        for band in bands:
-            if band["max_age"] < band["min_age"]:
-                raise Invalid({"tiers": ["An age band's max_age must not be below its min_age."]})
-    return {**tier, "age_bands": bands}
-
-
-def plan_query():
-    return sa.select(Plan).order_by(Plan.name, Plan.id)
-
-
-def find_plans(ids) -> dict:
-    return {p.id: p for p in db.session.scalars(sa.select(Plan).where(Plan.id.in_(list(ids))))}
-
-
 # --- Windows
-
-
-def create_window(data: dict) -> Window:
-    plan_ids = data.pop("plan_ids")
-    plans = find_plans(plan_ids)
-    missing = [str(i) for i in plan_ids if i not in plans]
-    if missing:
-        raise Invalid({"plan_ids": [f"No plan with id {i} in this tenant." for i in missing]})
-    if data.get("employee_id") and db.session.scalars(
-            sa.select(Employee.id).where(Employee.id == data["employee_id"])).first() is None:
-        raise Invalid({"employee_id": ["No employee with this id in this tenant."]})
-    if data["kind"] == "open":
-        data["employee_id"] = None
-    window = Window(**data)
-    db.session.add(window)
-    db.session.flush()
-    db.session.execute(window_plans.insert(), [
-        {"tenant_id": window.tenant_id, "window_id": window.id, "plan_id": pid} for pid in plan_ids])
-    db.session.expire(window, ["plans"])
-    audit.record("benefits.window.create", window, {
-        "name": window.name, "kind": window.kind, "starts_on": window.starts_on, "ends_on": window.ends_on,
-        "plan_ids": [str(p) for p in plan_ids], "employee_id": window.employee_id})
-    return window
 
 
 def window_query(employee_id=None, kind=None):
@@ -137,27 +76,6 @@ def window_for(window_id, employee_id=None) -> Window:
     return window
 
 
-def open_personal_window(employee: Employee, kind: str, name: str, days: int, coverage_starts_on: date) -> Window | None:
-    """A new-hire or life-event window for one employee with every plan they may have."""
-    today = tenant_today()
-    plans = [p for p in db.session.scalars(plan_query()) if not ineligibility(p, employee, coverage_starts_on)]
-    if not plans:
-        return None
-    return create_window({"name": name, "kind": kind, "starts_on": today, "ends_on": today + timedelta(days=days),
-                          "coverage_starts_on": coverage_starts_on, "employee_id": employee.id,
-                          "plan_ids": [p.id for p in plans]})
-
-
-def first_of_next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def open_new_hire_window(employee: Employee) -> Window | None:
-    start = max(employee.hire_date, tenant_today())
-    return open_personal_window(employee, "new_hire", f"New hire enrolment: {employee.full_name}",
-                                settings()["new_hire_window_days"], first_of_next_month(start))
-
-
 # --- Eligibility and tiers
 
 
@@ -171,6 +89,16 @@ def ineligibility(plan: Plan, employee: Employee, coverage_starts_on: date) -> s
     if eligible_on > coverage_starts_on:
         return f"{plan.name} has a waiting period: coverage can start on {eligible_on.isoformat()} at the earliest."
     return None
+
+
+def eligible_clause(plan: Plan, coverage_starts_on: date):
+    """`ineligibility(plan, employee, coverage_starts_on) is None` as SQL on Employee (keep the two alike)."""
+    conditions = [Employee.hire_date <= coverage_starts_on - timedelta(days=plan.waiting_days or 0)]
+    if plan.employment_types:
+        conditions.append(Employee.employment_type.in_(plan.employment_types))
+    if plan.min_hours is not None:
+        conditions.append(sa.func.coalesce(Employee.hours_per_week, 0) >= plan.min_hours)
+    return sa.and_(*conditions)
 
 
 def tier_problem(tier: str, dependents: list[Dependent], plan: Plan, on: date) -> str | None:
@@ -244,6 +172,8 @@ def enrollment_target(window_id, employee_id, access) -> tuple[Window, Employee]
     if employee.status == "terminated":
         raise Conflict("A terminated employee cannot enrol.")
     today = tenant_today()
+    if window.closed_at is not None:
+        raise Conflict(f"The window {window.name!r} was closed early by HR, so elections cannot change.")
     if not window.is_open_on(today):
         raise Conflict(f"The window {window.name!r} is open from {window.starts_on} to {window.ends_on}; "
                        f"today is {today} in the tenant's time zone, so elections cannot change.")
@@ -349,7 +279,8 @@ def enrollment_for(enrollment_id, access) -> Enrollment:
 
 def coverage(employee: Employee) -> list[Election]:
     """The elections in force or about to start: per plan, the one from the
-    submitted enrolment whose coverage starts last."""
+    submitted enrolment whose coverage starts last, leaving out plans whose
+    coverage has ended (or was cancelled before it started)."""
     rows = db.session.execute(
         sa.select(Election, Enrollment, Window)
         .join(Enrollment, sa.and_(Enrollment.tenant_id == Election.tenant_id, Enrollment.id == Election.enrollment_id))
@@ -357,10 +288,12 @@ def coverage(employee: Employee) -> list[Election]:
         .where(Enrollment.employee_id == employee.id, Enrollment.status == "submitted")
         .order_by(Window.coverage_starts_on, Enrollment.created_at)
     ).unique().all()
+    today = tenant_today()
     latest = {}
     for election, enrollment, window in rows:
-        latest[election.plan_id] = (election, enrollment, window)
-    today = tenant_today()
+        ends = election.coverage_ends_on
+        if ends is None or ends >= max(today, window.coverage_starts_on):
+            latest[election.plan_id] = (election, enrollment, window)
     items = []
     for election, enrollment, window in latest.values():
         if election.waived:
@@ -380,48 +313,3 @@ def end_coverage(employee: Employee):
         enrollment.status, enrollment.ended_at, enrollment.coverage_ends_on = "terminated", utcnow(), ends_on
         audit.record("benefits.enrollment.terminate", enrollment, {"coverage_ends_on": ends_on})
     db.session.flush()
-
-
-# --- Life events
-
-
-def report_life_event(employee: Employee, data: dict, evidence=None) -> LifeEvent:
-    if data["event_date"] > tenant_today() + timedelta(days=90):
-        raise Invalid({"event_date": ["Report an event at most 90 days ahead."]})
-    event = LifeEvent(employee_id=employee.id, kind=data["kind"], event_date=data["event_date"],
-                      note=data.get("note"), evidence_file_id=evidence.id if evidence else None)
-    db.session.add(event)
-    db.session.flush()
-    audit.record("benefits.life_event.report", event, {"employee_id": employee.id, "kind": event.kind,
-                                                       "event_date": event.event_date})
-    return event
-
-
-def life_event_query(employee_id=None, status=None):
-    query = sa.select(LifeEvent).order_by(LifeEvent.created_at.desc(), LifeEvent.id.desc())
-    if employee_id is not None:
-        query = query.where(LifeEvent.employee_id == employee_id)
-    if status:
-        query = query.where(LifeEvent.status == status)
-    return query
-
-
-def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
-    """Approve (opening the employee's window) or reject a pending life event."""
-    if event.status != "pending":
-        raise Conflict(f"This life event was already {event.status}.")
-    if approve:
-        days = LIFE_EVENT_WINDOW_DAYS.get(event.kind, DEFAULT_LIFE_EVENT_WINDOW_DAYS)
-        # Newborns and adopted children are covered from the day; other events from next month.
-        starts = event.event_date if event.kind in LIFE_EVENT_WINDOW_DAYS else first_of_next_month(tenant_today())
-        label = event.kind.replace("_", " ")
-        window = open_personal_window(event.employee, "life_event", f"Life event ({label}): {event.employee.full_name}",
-                                      days, starts)
-        if window is None:
-            raise Conflict("There are no plans this employee is eligible for: add plans first.")
-        event.window_id = window.id
-    event.status, event.decided_by, event.decided_at = ("approved" if approve else "rejected"), actor_id(), utcnow()
-    event.note = note or event.note
-    db.session.flush()
-    audit.record(f"benefits.life_event.{event.status}", event, {"window_id": event.window_id, "note": note})
-    return event

@@ -71,10 +71,12 @@ def _carrier(plan: Plan) -> str:
     return plan.carrier or NO_CARRIER
 
 
-def _mine(elections, carrier: str) -> list[Election]:
-    """The elections a carrier is told about: its plans, not waived, with an insurance line."""
+def _mine(elections, carrier: str, starts: date) -> list[Election]:
+    """The elections a carrier is told about: its plans, not waived, with an
+    insurance line, not cancelled before coverage started."""
     return [e for e in elections
-            if not e.waived and e.plan.kind in INSURANCE_LINE and _carrier(e.plan) == carrier]
+            if not e.waived and e.plan.kind in INSURANCE_LINE and _carrier(e.plan) == carrier
+            and (e.coverage_ends_on is None or e.coverage_ends_on >= starts)]
 
 
 def _enrollments(*criteria):
@@ -88,10 +90,10 @@ def carriers(window) -> list[str]:
 
 def carrier_members(window, kind: str, carrier: str) -> list[Member]:
     """What `carrier` must be told about this window."""
-    in_window = Enrollment.window_id == window.id
+    in_window, starts = Enrollment.window_id == window.id, window.coverage_starts_on
     if kind == "full":
-        members = (Member(e, AUDIT, _mine(e.elections, carrier)) for e in _enrollments(in_window,
-                                                                                       Enrollment.status == "submitted"))
+        members = (Member(e, AUDIT, _mine(e.elections, carrier, starts))
+                   for e in _enrollments(in_window, Enrollment.status == "submitted"))
         return [m for m in members if m.elections]
     last = db.session.scalars(sa.select(CarrierExport).where(CarrierExport.window_id == window.id,
                                                              CarrierExport.carrier == carrier)
@@ -104,10 +106,11 @@ def carrier_members(window, kind: str, carrier: str) -> list[Member]:
     out = []
     fresh = [Enrollment.status == "submitted"] + ([Enrollment.created_at > since] if since else [])
     for enrollment in _enrollments(in_window, *fresh):
-        elections = _mine(enrollment.elections, carrier)
-        before = _mine(sent[enrollment.employee_id].elections, carrier) if enrollment.employee_id in sent else []
+        elections = _mine(enrollment.elections, carrier, starts)
+        before = _mine(sent[enrollment.employee_id].elections, carrier, starts) \
+            if enrollment.employee_id in sent else []
         kept = {e.plan_id for e in elections}
-        dropped = [(e, window.coverage_starts_on - timedelta(days=1)) for e in before if e.plan_id not in kept]
+        dropped = [(e, starts - timedelta(days=1)) for e in before if e.plan_id not in kept]
         member = Member(enrollment, CHANGE if before else ADD, elections, dropped)
         if member.elections or member.dropped:
             out.append(member)
@@ -115,9 +118,20 @@ def carrier_members(window, kind: str, carrier: str) -> list[Member]:
         for enrollment in _enrollments(in_window, Enrollment.status == "terminated", Enrollment.ended_at > since,
                                        Enrollment.created_at <= since):
             ends = enrollment.coverage_ends_on or enrollment.ended_at.date()
-            dropped = [(e, ends) for e in _mine(enrollment.elections, carrier)]
+            unsent = [e for e in enrollment.elections if e.ended_at is None or e.ended_at > since]
+            dropped = [(e, min(ends, e.coverage_ends_on or ends)) for e in _mine(unsent, carrier, starts)]
             if dropped:
                 out.append(Member(enrollment, CANCEL, [], dropped))
+        # Plans that ended on their own (eligibility lost) since the last file.
+        ended = sa.select(Election.id).where(Election.tenant_id == Enrollment.tenant_id,
+                                             Election.enrollment_id == Enrollment.id, Election.ended_at > since)
+        for enrollment in _enrollments(in_window, Enrollment.status == "submitted", Enrollment.created_at <= since,
+                                       ended.exists()):
+            mine = [e for e in enrollment.elections if not e.waived and e.plan.kind in INSURANCE_LINE
+                    and _carrier(e.plan) == carrier]
+            dropped = [(e, e.coverage_ends_on) for e in mine if e.ended_at is not None and e.ended_at > since]
+            if dropped:
+                out.append(Member(enrollment, CHANGE, [e for e in mine if e.ended_at is None], dropped))
     return out
 
 
@@ -233,6 +247,7 @@ class Interchange:
 
     def _hd(self, maintenance, election, starts: date, ends: date | None = None):
         plan = election.plan
+        ends = ends or election.coverage_ends_on
         self.seg("HD", maintenance, "", INSURANCE_LINE[plan.kind], clean(plan.name, 50), COVERAGE_LEVEL[election.tier])
         self.seg("DTP", "348", "D8", d8(starts))
         if ends is not None:

@@ -1,15 +1,18 @@
 """The periodic work: overdue detection, reminders and escalations, and the
 next occurrence of recurring templates. Run per tenant by `flask hrbpo jobs run`.
 
-No mail is sent: each reminder is a row (sent once per item and kind), a log
-line and an audit event, which is what a mail or chat adapter would consume.
+Each reminder is a row (sent once per item and kind), a log line, an audit
+event and mail (hrbpo.core.mail), one message per person per run in their
+language: the employee hears of their items due soon, every HR admin of the
+items that just became overdue. Operator escalations go to the operator work
+queue only.
 """
 import logging
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit
+from hrbpo.core import audit, mail
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.services import module_settings
@@ -44,10 +47,11 @@ def run_deadlines(tenant, today: date | None = None) -> str:
         ("escalation_hr", sa.and_(unresolved, ChecklistItem.due_on < today)),
         ("escalation_operator", sa.and_(unresolved, ChecklistItem.due_on <= operator_threshold(tenant, today))),
     ]
-    counts = {}
+    counts, mailed = {}, {}
     now = utcnow()
     for kind, condition in rules:
         due = db.session.scalars(items_with_checklist().where(condition, _not_sent(kind)).order_by(ChecklistItem.due_on)).unique().all()
+        mailed[kind] = due
         for item in due:
             recipient = item.checklist.employee.email if kind == "reminder" else \
                 "hr_admins" if kind == "escalation_hr" else "operator work queue"
@@ -57,7 +61,24 @@ def run_deadlines(tenant, today: date | None = None) -> str:
             log.info("compliance %s for %s (%s, due %s) to %s", kind, item.title, tenant.slug, item.due_on, recipient)
         counts[kind] = len(due)
     db.session.flush()
+    _mail(tenant, today, mailed["reminder"], mailed["escalation_hr"])
     return f"{marked} newly overdue, " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def _mail(tenant, today: date, reminders: list, escalations: list):
+    """One digest per employee (their items due soon) and per HR admin (items just overdue)."""
+    url = mail.link(f"/t/{tenant.slug}/compliance/")
+    mine = {}
+    for item in reminders:
+        mine.setdefault(item.checklist.employee_id, []).append(item)
+    employees = {items[0].checklist.employee.id: items[0].checklist.employee for items in mine.values()}
+    for employee_id, recipient in mail.employee_recipients(employees.values(), tenant).items():
+        mail.send(recipient, "compliance/mail/reminder.txt", employee=employees[employee_id],
+                  items=mine[employee_id], tenant=tenant, today=today, url=url)
+    if escalations:
+        for recipient in mail.hr_admins(tenant):
+            mail.send(recipient, "compliance/mail/escalation.txt", items=escalations, tenant=tenant, today=today,
+                      url=url)
 
 
 def run_recurrence(tenant, now: datetime | None = None) -> str:

@@ -39,7 +39,7 @@ def test_employee_wizard_choose_review_confirm(app, ben, open_window):
             f"plan-{dental['id']}": "waive"}
     review = web.post(f"/t/ben-a/benefits/enrol/{window['id']}/review", data=form)
     text = review.get_data(as_text=True)
-    assert review.status_code == 200 and "250.50" in text and "3006.00" in text  # per paycheck and per year
+    assert review.status_code == 200 and "$250.50" in text and "$3,006.00" in text  # per paycheck and per year
     assert ben.kit.hr.get(ben.url("/enrollments")).get_json()["total"] == 0  # nothing saved yet
     done = web.post(f"/t/ben-a/benefits/enrol/{window['id']}/confirm", data=form)
     assert done.status_code == 303

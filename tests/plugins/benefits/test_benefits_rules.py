@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, format_date, gettext
 
 from hrbpo.plugins.benefits.money import cents, cost
 
@@ -138,6 +139,22 @@ def test_new_hire_window_opens_automatically(ben):
     assert ben.kit.employee.get(ben.url("/windows")).get_json()["total"] == 0
 
 
+def test_plans_with_a_waiting_period_get_their_own_new_hire_window(ben, mailbox):
+    from hrbpo.plugins.benefits.catalogue import first_of_next_month
+
+    now, later = ben.plan(), ben.plan(name="Long-term disability", kind="disability", waiting_days=90)
+    today = date.today()
+    hire = ben.kit.hr.post(ben.kit.url("/employees"), json={
+        "first_name": "New", "last_name": "Hire", "email": "new@ben-a.test", "hire_date": str(today)}).get_json()
+    windows = sorted(ben.kit.hr.get(ben.url("/windows?kind=new_hire")).get_json()["items"],
+                     key=lambda w: w["coverage_starts_on"])
+    assert [(w["plan_ids"], w["coverage_starts_on"]) for w in windows] == [
+        ([now["id"]], str(first_of_next_month(today))),
+        ([later["id"]], str(first_of_next_month(today + timedelta(days=90))))]
+    assert all(w["employee_id"] == hire["id"] and w["status"] == "open" for w in windows)
+    assert sorted(m["To"] for m in mailbox) == ["New Hire <new@ben-a.test>"] * 2
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -171,23 +188,67 @@ def test_progress_costs_and_statement(ben, open_window):
         "first_name": "=cmd", "last_name": "Waiver", "email": "w@ben-a.test", "hire_date": "2020-01-01"})
     progress = ben.kit.hr.get(ben.url(f"/windows/{window['id']}/progress")).get_json()
     assert progress == {"window_id": window["id"], "eligible": 2, "enrolled": 1, "waived": 0, "not_started": 1}
+    waiver = ben.kit.hr.get(ben.kit.url("/employees?q=waiver")).get_json()["items"][0]
+    ben.enrol(window["id"], [{"plan_id": dental["id"], "waive": True}], client=ben.kit.hr, employee_id=waiver["id"])
+    import csv
+    import io
+
     csv_text = ben.kit.hr.get(ben.url(f"/windows/{window['id']}/costs.csv")).get_data(as_text=True)
-    assert "Gold PPO" in csv_text and "100.00" in csv_text and "1200.00" in csv_text
+    rows = {r["employee"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+    mine = rows["Erin Ben-A"]
+    assert (mine["plan"], mine["employee_cost_per_paycheck"], mine["employee_cost_per_year"]) == (
+        "Gold PPO", "100.00", "1200.00")
+    assert mine["coverage_starts_on"] == window["coverage_starts_on"] and mine["submitted_on_behalf"] == "no"
+    assert rows["'=cmd Waiver"]["waived"] == "yes" and rows["'=cmd Waiver"]["submitted_on_behalf"] == "yes"
     enrolment = ben.kit.employee.get(ben.url("/enrollments")).get_json()["items"][0]
     pdf = ben.kit.employee.get(ben.url(f"/enrollments/{enrolment['id']}/statement.pdf"))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_reminders_are_recorded_once(ben, app):
+def test_reminders_are_mailed_once_in_the_employees_language(ben, app, mailbox):
+    import sqlalchemy as sa
+
+    from hrbpo.core.auth.models import User
+    from hrbpo.core.db import db
     from hrbpo.core.jobs import run_periodic
 
-    plan = ben.plan()
-    ben.window([plan["id"]], starts=-1, ends=3)
+    db.session.execute(sa.update(User).where(User.email == "emp@ben-a.test").values(locale="nb"))
+    db.session.commit()
+    plan = ben.plan(min_hours=30)
+    window = ben.window([plan["id"]], starts=-1, ends=3, name="OE 2027")
+    ben.kit.hr.post(ben.kit.url("/employees"), json={  # not eligible for the only plan: no reminder
+        "first_name": "Part", "last_name": "Timer", "email": "pt@ben-a.test", "hire_date": "2020-01-01",
+        "hours_per_week": 10})
+    mailbox.clear()
     report = run_periodic("benefits.reminders")
     assert any("ben-a benefits.reminders: 1 reminder(s)" in line for line in report)
+    [message] = mailbox
+    ends = date.fromisoformat(window["ends_on"])
+    with force_locale("nb"):
+        assert message["Subject"] == gettext("Reminder: choose your benefits by %(day)s",
+                                             day=format_date(ends, "long"))
+    assert message["Content-Language"] == "nb" and message["To"].endswith("<emp@ben-a.test>")
+    body = message.get_content()
+    assert "OE 2027" in body and f"/t/ben-a/benefits/enrol/{window['id']}" in body
+    assert "6789" not in message.as_string()  # never a national id
     assert any("0 reminder(s)" in line for line in run_periodic("benefits.reminders") if "ben-a" in line)
+    assert len(mailbox) == 1
     actions = [a["action"] for a in ben.kit.hr.get(ben.kit.url("/audit")).get_json()["items"]]
     assert "benefits.reminder" in actions
+
+
+@pytest.mark.parametrize("kind, days, late", [("marriage", 30, 31), ("divorce", 30, 45), ("birth", 60, 61),
+                                               ("adoption", 60, 90)])
+def test_life_events_must_be_reported_in_time(ben, kind, days, late):
+    def report(ago):
+        return ben.kit.employee.post(ben.url("/life-events"), data={
+            "kind": kind, "event_date": str(date.today() - timedelta(days=ago))}, content_type="multipart/form-data")
+
+    assert report(days).status_code == 201
+    r = report(late)
+    assert r.status_code == 422
+    message = r.get_json()["errors"]["event_date"][0]
+    assert f"within {days} days" in message and f"{late} days ago" in message
 
 
 def test_pending_life_events_reach_the_operator_work_queue(ben, ben_b):
@@ -215,6 +276,7 @@ def test_demo_data_fills_a_tenant(ben, app):
         emit(tenant, "demo_data")
         db.session.commit()
     assert ben.kit.hr.get(ben.url("/plans")).get_json()["total"] == 4
+    assert ben.kit.hr.get(ben.url("/plans?status=archived")).get_json()["total"] == 1
     assert ben.kit.hr.get(ben.url("/enrollments")).get_json()["total"] >= 1
 
 
@@ -240,3 +302,34 @@ def test_approving_without_plans_is_409_and_changes_nothing(ben):
     assert ben.kit.hr.get(ben.url("/life-events")).get_json()["items"][0]["status"] == "pending"
     r = ben.kit.hr.post(ben.url(f"/life-events/{event_id}/reject"), json={"note": "No plans yet"})
     assert r.status_code == 200 and r.get_json()["status"] == "rejected" and r.get_json()["window_id"] is None
+
+
+def test_eligibility_in_sql_matches_the_rule_in_python(ben):
+    import itertools
+    import uuid
+
+    import sqlalchemy as sa
+
+    from hrbpo.core import tenancy
+    from hrbpo.core.db import db
+    from hrbpo.core.people.models import Employee
+    from hrbpo.plugins.benefits import services
+    from hrbpo.plugins.benefits.models import Plan
+
+    for i, (kind, hours, hired) in enumerate(itertools.product(("full_time", "part_time"), (None, 10, 30),
+                                                                ("2026-01-01", "2026-03-01"))):
+        body = {"first_name": "E", "last_name": str(i), "email": f"e{i}@ben-a.test", "hire_date": hired,
+                "employment_type": kind}
+        if hours is not None:
+            body["hours_per_week"] = hours
+        assert ben.kit.hr.post(ben.kit.url("/employees"), json=body).status_code == 201
+    for rules in ({}, {"min_hours": 20}, {"employment_types": ["part_time"]}, {"waiting_days": 60},
+                  {"min_hours": 30, "employment_types": ["full_time", "intern"], "waiting_days": 30}):
+        ben.plan(name=str(rules), **rules)
+    starts = date(2026, 4, 1)
+    with tenancy.tenant_context(uuid.UUID(ben.kit.id)):
+        employees = db.session.scalars(sa.select(Employee)).all()
+        for plan in db.session.scalars(sa.select(Plan)):
+            in_sql = set(db.session.scalars(sa.select(Employee.id).where(services.eligible_clause(plan, starts))))
+            in_python = {e.id for e in employees if services.ineligibility(plan, e, starts) is None}
+            assert in_sql == in_python, plan.name

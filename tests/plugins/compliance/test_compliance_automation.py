@@ -143,6 +143,30 @@ def test_reminders_and_escalations_are_sent_once(acme):
     assert any(e["action"] == "compliance.escalation_operator" for e in events)
 
 
+def test_reminders_and_escalations_are_mailed_in_each_readers_language(acme, mailbox):
+    t = make_template(acme, {"name": "Deadlines", "items": [
+        {"title": "Soon", "due_days": 2}, {"title": "Sooner", "due_days": 1}, {"title": "Late", "due_days": 0}]})
+    checklist = assign(acme, t["id"])[0]
+    move_due(acme, checklist["items"][2]["id"], 1)
+    import sqlalchemy as sa
+
+    from hrbpo.core.auth.models import User
+    from hrbpo.core.db import db
+
+    db.session.execute(sa.update(User).where(User.email == f"hr@{acme.slug}.test").values(locale="nb"))
+    db.session.commit()
+    assert _run_deadlines(acme).startswith("1 newly overdue")
+    by_to = {m["To"]: m for m in mailbox}
+    employee = next(m for to, m in by_to.items() if f"emp@{acme.slug}.test" in to)
+    hr = by_to[f"hr@{acme.slug}.test"]
+    assert "Soon" in employee.get_content() and "Sooner" in employee.get_content()
+    assert "Late" not in employee.get_content() and len(mailbox) == 2  # one digest each
+    assert hr["Content-Language"] == "nb" and "Late" in hr.get_content() and "Soon" not in hr.get_content()
+    assert "/t/acme/compliance/" in hr.get_content()
+    _run_deadlines(acme)
+    assert len(mailbox) == 2  # sent once
+
+
 def test_work_queue_and_employee_tasks(acme, app):
     import uuid
 
