@@ -231,15 +231,16 @@ class Encrypted(sa.types.TypeDecorator):
         return current_app.extensions["hrbpo_crypto"].decrypt(value.encode()).decode()
 
 
-def get_or_404(model, id_, description=None):
-    """The row with this id in the current tenant, or a 404 (never another tenant's)."""
+def get_or_404(model, id_, description=None, options=()):
+    """The row with this id in the current tenant, or a 404 (never another
+    tenant's). `options` are loader options for the query (what to load with it)."""
     from flask import abort
 
     try:
         key = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(str(id_))
     except ValueError:
         abort(404, description or f"{model.__name__} not found")
-    obj = db.session.scalars(sa.select(model).where(model.id == key)).first()
+    obj = db.session.scalars(sa.select(model).where(model.id == key).options(*options)).first()
     if obj is None:
         abort(404, description or f"{model.__name__} not found")
     return obj

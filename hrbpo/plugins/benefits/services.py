@@ -58,9 +58,17 @@ def actor_id():
 # --- Windows
 
 
+# What a window, an enrolment, is read with: one statement each for what the
+# API shows (a window's plans arrive with their tiers; an enrolment's elections
+# with their plans, whose tiers and whose window's plans it does not show).
+WINDOW_LOADS = (sa.orm.selectinload(Window.plans).joinedload(Plan.tiers),)
+ENROLLMENT_LOADS = (sa.orm.defaultload(Enrollment.window).lazyload(Window.plans),
+                    sa.orm.selectinload(Enrollment.elections).joinedload(Election.plan).lazyload(Plan.tiers))
+
+
 def window_query(employee_id=None, kind=None):
     """Windows newest first; for an employee, open enrolment and their own."""
-    query = sa.select(Window).order_by(Window.starts_on.desc(), Window.id.desc())
+    query = sa.select(Window).order_by(Window.starts_on.desc(), Window.id.desc()).options(*WINDOW_LOADS)
     if employee_id is not None:
         query = query.where(sa.or_(Window.employee_id.is_(None), Window.employee_id == employee_id))
     if kind:
@@ -70,7 +78,7 @@ def window_query(employee_id=None, kind=None):
 
 def window_for(window_id, employee_id=None) -> Window:
     """A window the caller may see (an employee: not someone else's personal window)."""
-    window = get_or_404(Window, window_id, "Enrolment window not found.")
+    window = get_or_404(Window, window_id, "Enrolment window not found.", WINDOW_LOADS)
     if employee_id is not None and window.employee_id not in (None, employee_id):
         raise NotFound("Enrolment window not found.")
     return window
@@ -260,7 +268,7 @@ def current_enrollment(employee_id, window_id) -> Enrollment | None:
 
 
 def enrollment_query(window_id=None, employee_id=None, status=None):
-    query = sa.select(Enrollment).order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
+    query = sa.select(Enrollment).order_by(Enrollment.created_at.desc(), Enrollment.id.desc()).options(*ENROLLMENT_LOADS)
     if window_id is not None:
         query = query.where(Enrollment.window_id == window_id)
     if employee_id is not None:
@@ -271,7 +279,7 @@ def enrollment_query(window_id=None, employee_id=None, status=None):
 
 
 def enrollment_for(enrollment_id, access) -> Enrollment:
-    enrollment = get_or_404(Enrollment, enrollment_id, "Enrolment not found.")
+    enrollment = get_or_404(Enrollment, enrollment_id, "Enrolment not found.", ENROLLMENT_LOADS)
     if not access.can("benefits.manage") and not access.is_self(enrollment.employee_id):
         raise NotFound("Enrolment not found.")
     return enrollment
