@@ -44,6 +44,7 @@ class Membership(TenantScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "user_id"),
         sa.Index("ix_memberships_user", "user_id"),
+        sa.Index("ix_memberships_employee", "tenant_id", "employee_id"),
         tenant_fk("employee_id", "employees"),
     )
 
@@ -61,7 +62,8 @@ class ApiToken(Timestamped, db.Model):
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    tenant_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"))
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+                                                        index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(TZDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(TZDateTime)

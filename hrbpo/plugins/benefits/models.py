@@ -81,7 +81,8 @@ class WindowPlan(db.Model):
 
     __tablename__ = "benefit_window_plans"
     __table_args__ = (tenant_fk("window_id", "benefit_windows", ondelete="CASCADE"),
-                      tenant_fk("plan_id", "benefit_plans", ondelete="CASCADE"))
+                      tenant_fk("plan_id", "benefit_plans", ondelete="CASCADE"),
+                      sa.Index("ix_benefit_window_plans_plan", "tenant_id", "plan_id"))
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"),
                                                  primary_key=True)
@@ -97,7 +98,8 @@ class Window(TenantScoped, Timestamped, db.Model):
     life-event windows belong to one employee."""
 
     __tablename__ = "benefit_windows"
-    __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),
+                      sa.Index("ix_benefit_windows_employee", "tenant_id", "employee_id"))
 
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[str] = mapped_column(sa.String(20))
@@ -216,6 +218,7 @@ class Election(TenantScoped, db.Model):
         tenant_fk("enrollment_id", "benefit_enrollments", ondelete="CASCADE"),
         tenant_fk("plan_id", "benefit_plans"),
         sa.UniqueConstraint("tenant_id", "enrollment_id", "plan_id"),
+        sa.Index("ix_benefit_elections_plan", "tenant_id", "plan_id"),
     )
 
     enrollment_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -241,7 +244,10 @@ class LifeEvent(TenantScoped, Timestamped, db.Model):
     __tablename__ = "benefit_life_events"
     __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),
                       tenant_fk("evidence_file_id", "stored_files"),
-                      tenant_fk("window_id", "benefit_windows"))
+                      tenant_fk("window_id", "benefit_windows"),
+                      sa.Index("ix_benefit_life_events_employee", "tenant_id", "employee_id"),
+                      sa.Index("ix_benefit_life_events_evidence", "tenant_id", "evidence_file_id"),
+                      sa.Index("ix_benefit_life_events_window", "tenant_id", "window_id"))
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     kind: Mapped[str] = mapped_column(sa.String(30))
@@ -265,7 +271,10 @@ class EligibilityChange(TenantScoped, Timestamped, db.Model):
     __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),
                       tenant_fk("plan_id", "benefit_plans", ondelete="CASCADE"),
                       tenant_fk("window_id", "benefit_windows"),
-                      sa.Index("ix_benefit_eligibility_changes_review", "tenant_id", "change", "reviewed_at"))
+                      sa.Index("ix_benefit_eligibility_changes_review", "tenant_id", "change", "reviewed_at"),
+                      sa.Index("ix_benefit_eligibility_changes_employee", "tenant_id", "employee_id"),
+                      sa.Index("ix_benefit_eligibility_changes_plan", "tenant_id", "plan_id"),
+                      sa.Index("ix_benefit_eligibility_changes_window", "tenant_id", "window_id"))
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     plan_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -311,7 +320,8 @@ class EnrollmentReminder(TenantScoped, Timestamped, db.Model):
     __tablename__ = "benefit_reminders"
     __table_args__ = (tenant_fk("employee_id", "employees", ondelete="CASCADE"),
                       tenant_fk("window_id", "benefit_windows", ondelete="CASCADE"),
-                      sa.UniqueConstraint("tenant_id", "employee_id", "window_id"))
+                      sa.UniqueConstraint("tenant_id", "employee_id", "window_id"),
+                      sa.Index("ix_benefit_reminders_window", "tenant_id", "window_id"))
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     window_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)

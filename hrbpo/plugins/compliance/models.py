@@ -55,6 +55,7 @@ class Checklist(TenantScoped, Timestamped, db.Model):
         tenant_fk("template_id", "compliance_templates", ondelete="CASCADE"),
         tenant_fk("employee_id", "employees", ondelete="CASCADE"),
         sa.Index("ix_compliance_checklists_employee", "tenant_id", "employee_id"),
+        sa.Index("ix_compliance_checklists_template", "tenant_id", "template_id"),
     )
 
     template_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -97,6 +98,8 @@ class ChecklistItem(TenantScoped, Timestamped, db.Model):
         tenant_fk("checklist_id", "compliance_checklists", ondelete="CASCADE"),
         tenant_fk("evidence_file_id", "stored_files"),
         sa.Index("ix_compliance_items_due", "tenant_id", "status", "due_on"),
+        sa.Index("ix_compliance_items_checklist", "tenant_id", "checklist_id", "position"),
+        sa.Index("ix_compliance_items_evidence", "tenant_id", "evidence_file_id"),
     )
 
     checklist_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -138,7 +141,8 @@ class Attestation(TenantScoped, db.Model):
     """What was attested, by whom, when and from where: the exact statement."""
 
     __tablename__ = "compliance_attestations"
-    __table_args__ = (tenant_fk("item_id", "compliance_checklist_items", ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk("item_id", "compliance_checklist_items", ondelete="CASCADE"),
+                      sa.Index("ix_compliance_attestations_item", "tenant_id", "item_id"))
 
     item_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     statement: Mapped[str] = mapped_column(sa.Text)

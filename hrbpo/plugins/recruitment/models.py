@@ -46,6 +46,7 @@ class Job(TenantScoped, Timestamped, db.Model):
     __table_args__ = (
         tenant_fk("hiring_manager_id", "employees"),
         sa.Index("ix_recruitment_jobs_status", "tenant_id", "status"),
+        sa.Index("ix_recruitment_jobs_hiring_manager", "tenant_id", "hiring_manager_id"),
     )
 
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -91,6 +92,7 @@ class Candidate(TenantScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "email"),
         tenant_fk("resume_file_id", "stored_files"),
+        sa.Index("ix_recruitment_candidates_resume", "tenant_id", "resume_file_id"),
     )
 
     first_name: Mapped[str] = mapped_column(sa.String(100))
@@ -118,6 +120,9 @@ class Application(TenantScoped, Timestamped, db.Model):
         tenant_fk("stage_id", "recruitment_stages"),
         tenant_fk("employee_id", "employees"),
         sa.Index("ix_recruitment_applications_job_stage", "tenant_id", "job_id", "stage_id", "id"),
+        sa.Index("ix_recruitment_applications_candidate", "tenant_id", "candidate_id"),
+        sa.Index("ix_recruitment_applications_stage", "tenant_id", "stage_id"),
+        sa.Index("ix_recruitment_applications_employee", "tenant_id", "employee_id"),
     )
 
     job_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -183,7 +188,8 @@ class StageChange(TenantScoped, db.Model):
 
 class Interview(TenantScoped, Timestamped, db.Model):
     __tablename__ = "recruitment_interviews"
-    __table_args__ = (tenant_fk("application_id", "recruitment_applications", ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk("application_id", "recruitment_applications", ondelete="CASCADE"),
+                      sa.Index("ix_recruitment_interviews_application", "tenant_id", "application_id"))
 
     application_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     scheduled_at: Mapped[datetime] = mapped_column(TZDateTime)
@@ -228,6 +234,7 @@ class Scorecard(TenantScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "interview_id", "interviewer_id"),
         tenant_fk("interview_id", "recruitment_interviews", ondelete="CASCADE"),
+        sa.Index("ix_recruitment_scorecards_interviewer", "tenant_id", "interviewer_id"),
     )
 
     interview_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -246,7 +253,8 @@ class Offer(TenantScoped, Timestamped, db.Model):
     """Terms offered to a candidate: draft → sent → accepted | declined."""
 
     __tablename__ = "recruitment_offers"
-    __table_args__ = (tenant_fk("application_id", "recruitment_applications", ondelete="CASCADE"),)
+    __table_args__ = (tenant_fk("application_id", "recruitment_applications", ondelete="CASCADE"),
+                      sa.Index("ix_recruitment_offers_application", "tenant_id", "application_id"))
 
     application_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     salary: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
