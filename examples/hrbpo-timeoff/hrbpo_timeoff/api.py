@@ -1,8 +1,7 @@
 """/api/v1/tenants/<slug>/timeoff/…: core has already checked the caller,
 the tenant and that the module is on."""
-from flask_smorest import Blueprint
 
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo_timeoff import services

@@ -57,8 +57,9 @@ def api_blueprints():
     """Add endpoints to the tenant API.
 
     When: once, while the app is built.
-    Returns: a list of flask-smorest `Blueprint`s (name them `<name>_api`,
-    give them `url_prefix=None` or a sub-prefix). Core mounts each under
+    Returns: a list of `hrbpo.core.api.Blueprint`s (flask-smorest blueprints
+    that parse arguments without rebuilding the schema on every request;
+    name them `<name>_api`, give them `url_prefix=None` or a sub-prefix). Core mounts each under
     `/api/v1/tenants/<slug>/<name>`; a request reaches a view only when the
     caller is authenticated (else 401), may see the tenant (else 404) and
     the module is on for it (else 404). Inside a view `g.tenant`, `g.user`

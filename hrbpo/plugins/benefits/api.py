@@ -3,10 +3,9 @@ import uuid
 
 import sqlalchemy as sa
 from flask import g, make_response, request
-from flask_smorest import Blueprint
 
 from hrbpo.core import files
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound

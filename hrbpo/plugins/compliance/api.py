@@ -2,10 +2,9 @@
 operator's master-template library under /api/v1/compliance."""
 import sqlalchemy as sa
 from flask import Response, g, url_for
-from flask_smorest import Blueprint
 
 from hrbpo.core import files as stored_files
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import current_access, operator_required, requires
 from hrbpo.core.db import db, get_or_404, utcnow
 from hrbpo.core.errors import Invalid, NotFound

@@ -1,9 +1,8 @@
 """/api/v1/tenants/<slug>/recruitment/… (contract: API.md "Recruitment")."""
 from flask import Response, abort, jsonify
-from flask_smorest import Blueprint
 
 from hrbpo.core import files
-from hrbpo.core.api.base import PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.plugins.recruitment import interviews, privacy, services
