@@ -295,6 +295,10 @@ def coverage(employee: Employee) -> list[Election]:
         .join(Window, sa.and_(Window.tenant_id == Enrollment.tenant_id, Window.id == Enrollment.window_id))
         .where(Enrollment.employee_id == employee.id, Enrollment.status == "submitted")
         .order_by(Window.coverage_starts_on, Enrollment.created_at)
+        # The rows are all it needs: none of the eager loads these entities have elsewhere.
+        .options(sa.orm.lazyload(Enrollment.elections), sa.orm.lazyload(Enrollment.window),
+                 sa.orm.lazyload(Enrollment.employee), sa.orm.lazyload(Window.plans),
+                 sa.orm.defaultload(Election.plan).lazyload(Plan.tiers))
     ).unique().all()
     today = tenant_today()
     latest = {}

@@ -144,9 +144,13 @@ def _unresolved_past_due(today: date):
         ChecklistItem.status.in_(("open", "overdue")), ChecklistItem.due_on < today).exists()
 
 
+# A checklist's items arrive with their attestations, in one statement.
+CHECKLIST_LOADS = (sa.orm.selectinload(Checklist.items).joinedload(ChecklistItem.attestations),)
+
+
 def checklist_query(access, today: date, status=None, employee_id=None, template_id=None):
     """Checklists the caller may see, newest first; employees see their own only."""
-    query = sa.select(Checklist).order_by(Checklist.created_at.desc(), Checklist.id.desc())
+    query = sa.select(Checklist).order_by(Checklist.created_at.desc(), Checklist.id.desc()).options(*CHECKLIST_LOADS)
     if not access.can("compliance.manage"):
         query = query.where(Checklist.employee_id == access.employee_id) if access.employee_id \
             else query.where(sa.false())
@@ -165,7 +169,7 @@ def checklist_query(access, today: date, status=None, employee_id=None, template
 
 def visible_checklist(access, checklist_id) -> Checklist:
     """A checklist the caller may see (another employee's answers 404, like another tenant's)."""
-    checklist = get_or_404(Checklist, checklist_id, "Checklist not found.")
+    checklist = get_or_404(Checklist, checklist_id, "Checklist not found.", CHECKLIST_LOADS)
     if not (access.can("compliance.manage") or access.is_self(checklist.employee_id)):
         raise NotFound("Checklist not found.")
     return checklist

@@ -6,7 +6,7 @@ from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.plugins.recruitment import interviews, privacy, services
-from hrbpo.plugins.recruitment.models import Interview, Job, Offer
+from hrbpo.plugins.recruitment.models import Job, Offer
 from hrbpo.plugins.recruitment.schemas import (ApplicationDetailSchema, ApplicationQuerySchema, ApplicationSchema,
                                                CandidateSchema, FunnelStageSchema, HireSchema, HiringReportQuerySchema,
                                                InterviewSchema, JobQuerySchema, JobSchema, JobUpdateSchema, MoveSchema,
@@ -181,19 +181,12 @@ def list_applications(query, page):
     return paginate(services.application_query(**query), page)
 
 
-def _detail(application):
-    application.interviews = db.session.scalars(interviews.interview_query().where(
-        Interview.application_id == application.id)).all()
-    application.offers = services.offers_of(application)
-    return application
-
-
 @blp.route("/applications/<uuid:application_id>", methods=["GET"])
 @requires(MANAGE)
 @blp.response(200, ApplicationDetailSchema)
 def get_application(application_id):
     """An application with its full stage history (who, when, from, to), interviews and offers."""
-    return _detail(services.get_application(application_id))
+    return services.get_application(application_id, *services.APPLICATION_DETAIL)
 
 
 @blp.route("/applications/<uuid:application_id>/move", methods=["POST"])
@@ -207,7 +200,7 @@ def move_application(data, application_id):
     application = services.get_application(application_id)
     services.move(application, services.get_stage(data["stage_id"]), data.get("note"))
     db.session.commit()
-    return _detail(application)
+    return application
 
 
 @blp.route("/applications/<uuid:application_id>/reject", methods=["POST"])
@@ -219,7 +212,7 @@ def reject_application(data, application_id):
     """Reject, with a reason (usually one of the tenant's rejection reasons)."""
     application = services.reject(services.get_application(application_id), data["reason"])
     db.session.commit()
-    return _detail(application)
+    return application
 
 
 @blp.route("/applications/<uuid:application_id>/hire", methods=["POST"])
@@ -231,7 +224,7 @@ def hire_application(data, application_id):
     """Hire: creates the employee in core (fires `employee_hired`)."""
     application = services.hire(services.get_application(application_id), data["hire_date"])
     db.session.commit()
-    return _detail(application)
+    return application
 
 
 # --- Interviews and scorecards

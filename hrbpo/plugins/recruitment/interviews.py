@@ -54,7 +54,8 @@ def interview_query(user=None, upcoming=False):
 
 def get_interview(interview_id, access) -> Interview:
     """An interview the caller manages, or sits on the panel of (others 404)."""
-    interview = db.session.scalars(interview_query().where(Interview.id == uuid_or_404(interview_id))).first()
+    query = interview_query().where(Interview.id == uuid_or_404(interview_id)).options(joinedload(Interview.panel))
+    interview = db.session.scalars(query).unique().first()
     if interview is None or not (access.can(MANAGE) or interview.has_interviewer(access.user)):
         raise NotFound("Interview not found.")
     return interview

@@ -142,6 +142,15 @@ class Application(TenantScoped, Timestamped, db.Model):
         primaryjoin="and_(Application.tenant_id == StageChange.tenant_id, "
                     "Application.id == foreign(StageChange.application_id))",
     )
+    interviews: Mapped[list["Interview"]] = relationship(
+        "Interview", order_by="Interview.scheduled_at", viewonly=True,
+        primaryjoin="and_(Application.tenant_id == Interview.tenant_id, "
+                    "Application.id == foreign(Interview.application_id))",
+    )
+    offers: Mapped[list["Offer"]] = relationship(
+        "Offer", order_by="Offer.created_at", viewonly=True,
+        primaryjoin="and_(Application.tenant_id == Offer.tenant_id, Application.id == foreign(Offer.application_id))",
+    )
 
     @property
     def status(self) -> str:

@@ -15,8 +15,8 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.tenants.models import TenantModule
 from hrbpo.core.tenants.services import module_settings
-from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Job, Offer, RejectionReason, Stage,
-                                              StageChange)
+from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer,
+                                              RejectionReason, Stage, StageChange)
 
 MODULE = "recruitment"
 DEFAULT_STAGES = (("Applied", "screen"), ("Phone screen", "screen"), ("Interview", "interview"),
@@ -202,8 +202,16 @@ def application_query(job_id=None, stage_id=None, candidate_id=None):
     return query
 
 
-def get_application(application_id) -> Application:
-    application = db.session.scalars(application_query().where(Application.id == uuid_or_404(application_id))).first()
+# An application's page: its history and offers (a handful each) joined to it,
+# its interviews with their panels in a second statement.
+APPLICATION_DETAIL = (joinedload(Application.history), joinedload(Application.offers),
+                      sa.orm.selectinload(Application.interviews).joinedload(Interview.panel))
+
+
+def get_application(application_id, *options) -> Application:
+    """The application (candidate, job and stage loaded), with `options` for more."""
+    query = application_query().where(Application.id == uuid_or_404(application_id)).options(*options)
+    application = db.session.scalars(query).unique().first()
     if application is None:
         raise NotFound("Application not found.")
     return application
@@ -334,11 +342,6 @@ def attach_resume(candidate: Candidate, upload) -> Candidate:
 
 
 # --- Offers
-
-
-def offers_of(application: Application) -> list[Offer]:
-    return db.session.scalars(sa.select(Offer).where(Offer.application_id == application.id)
-                              .order_by(Offer.created_at)).all()
 
 
 def make_offer(application: Application, data: dict) -> Offer:

@@ -17,8 +17,8 @@ from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.plugins import Card
 from hrbpo.plugins.recruitment import interviews as interviewing
 from hrbpo.plugins.recruitment import services
-from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, STAGE_KINDS, Application, Interview,
-                                              Job, Offer, Scorecard)
+from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, STAGE_KINDS, Application, Job, Offer,
+                                              Scorecard)
 from hrbpo.plugins.recruitment.schemas import CandidateSchema, JobSchema, ScorecardSchema
 
 bp = Blueprint("recruitment_pages", __name__, template_folder="templates", static_folder="static")
@@ -176,14 +176,12 @@ def add_application(job_id):
 @requires(MANAGE)
 def application(application_id):
     """Candidate profile: details, history with time in stage, interviews, offers."""
-    application = services.get_application(application_id)
-    interviews = db.session.scalars(sa.select(Interview).where(Interview.application_id == application.id)
-                                    .order_by(Interview.scheduled_at)).all()
+    application = services.get_application(application_id, *services.APPLICATION_DETAIL)
     users = db.session.execute(sa.select(User.id, User.email).join(Membership, Membership.user_id == User.id)
                                .order_by(User.email)).all()
     return render_template("recruitment/application.html", application=application,
-                           history=services.history(application), interviews=interviews,
-                           offers=services.offers_of(application), stages=services.stages(), users=users,
+                           history=services.history(application), interviews=application.interviews,
+                           offers=application.offers, stages=services.stages(), users=users,
                            emails=dict(users), reasons=services.rejection_reasons())
 
 
