@@ -1,5 +1,6 @@
 """S2 the employee list (50 rows with total) on PostgreSQL with RLS on, vs a
-bare Flask + psycopg endpoint running the same indexed SQL."""
+bare Flask + psycopg endpoint running the same indexed SQL (token, tenant and
+membership, page with total) for the same bearer token."""
 from bench.context import SMALL
 from bench.load import measure
 
@@ -13,7 +14,8 @@ def path(bench, slug):
 def run(bench, tenants: int):
     cfg, tenant = bench.cfg, bench.tenant(SMALL)
     app = measure(bench.server("app"), path(bench, SMALL), cfg.duration, cfg.connections, tenant.token, cfg.warmup)
-    ref = measure(bench.server("reference"), path(bench, SMALL), cfg.duration, cfg.connections, warmup=cfg.warmup)
+    ref = measure(bench.server("reference"), path(bench, SMALL), cfg.duration, cfg.connections, tenant.token,
+                  cfg.warmup)
     rps = app.rps / ref.rps if ref.rps else 0.0
     cpu = app.cpu_ms / ref.cpu_ms if ref.cpu_ms else 0.0
     p99 = app.p99_ms / ref.p99_ms if ref.p99_ms else 0.0
