@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
                 template_folder="core/templates", static_folder="core/static")
     app.config.update(settings.load(app.instance_path))
     app.config.update(test_config or {})
+    # Fields in the order the schemas declare them (id first), and no sort per object on every list.
+    app.json.sort_keys = False
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in auth.context for cookie-authenticated writes
     proxies = int(os.environ.get("HRBPO_PROXY_COUNT", "0"))
     if proxies:

@@ -1,4 +1,7 @@
 """Schema base classes shared by core and plugins."""
+from functools import partial
+from operator import itemgetter
+
 import marshmallow as ma
 import sqlalchemy as sa
 from marshmallow.utils import ensure_text_type, missing
@@ -55,21 +58,26 @@ class Schema(ma.Schema):
         plans = self.__dict__.setdefault("_hrbpo_row_plans", {})
         names = row._fields
         if names not in plans:
-            plan, positions = self._plan(), {name: i for i, name in enumerate(names)}
-            fits = plan is not False and all(source in positions for _, _, source, _, _ in plan)
-            plans[names] = [(key, attr_name, positions[source], field, convert)
-                            for key, attr_name, source, field, convert in plan] if fits else False
+            plans[names] = _row_plan(self._plan(), names)
         plan = plans[names]
         if plan is False:
             return super()._serialize(row._mapping)
-        out = self.dict_class()
-        for key, attr_name, position, field, convert in plan:
-            value = row[position]
-            if convert is None:
-                out[key] = field._serialize(value, attr_name, row)
-            else:
-                out[key] = None if value is None else convert(value)
-        return out
+        keys, pick, converters = plan
+        return dict(zip(keys, [None if v is None else convert(v) for convert, v in zip(converters, pick(row))]))
+
+
+def _row_plan(plan, names):
+    """(keys, a getter of the row's values in key order, a converter per key) for
+    rows with these column names, or False when a field is not among them."""
+    positions = {name: i for i, name in enumerate(names)}
+    if plan is False or not all(source in positions for _, _, source, _, _ in plan):
+        return False
+    converters = [convert or partial(_field_serialize, field, attr_name) for _, attr_name, _, field, convert in plan]
+    return [key for key, *_ in plan], itemgetter(*(positions[source] for _, _, source, _, _ in plan)), converters
+
+
+def _field_serialize(field, attr_name, value):
+    return field._serialize(value, attr_name, None)
 
 
 def _dump_plan(fields) -> list | bool:
