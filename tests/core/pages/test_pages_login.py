@@ -98,6 +98,64 @@ def test_totp_login_needs_a_code(browser, tenant_a):
     assert page.get("/t/tenant-a/").status_code == 200
 
 
+def _code(secret, steps=0):
+    """The authenticator code `steps` 30-second steps from now."""
+    import time
+
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps)
+
+
+def _password_done(browser, email):
+    page = browser()
+    assert page.login(email).headers["Location"] == "/login/verify"
+    return page
+
+
+def test_a_used_totp_code_does_not_sign_in_again(browser, tenant_a):
+    secret = enable_2fa("hr@tenant-a.test")
+    code = _code(secret)
+    assert _password_done(browser, "hr@tenant-a.test").post("/login/verify", {"code": code}).status_code == 303
+    again = _password_done(browser, "hr@tenant-a.test")
+    assert again.post("/login/verify", {"code": code}).status_code == 401  # replayed within its window
+    assert again.post("/login/verify", {"code": _code(secret, -1)}).status_code == 401  # older than the one used
+    assert again.post("/login/verify", {"code": _code(secret, 1)}).status_code == 303  # the next one is fresh
+
+
+def test_two_concurrent_sign_ins_with_one_code_let_one_in(browser, tenant_a):
+    import threading
+
+    secret = enable_2fa("hr@tenant-a.test")
+    pages = [_password_done(browser, "hr@tenant-a.test") for _ in range(2)]
+    code, barrier, statuses = _code(secret), threading.Barrier(2), []
+    tokens = [page.csrf() for page in pages]
+
+    def verify(page, token):
+        barrier.wait()
+        statuses.append(page.post("/login/verify", {"code": code, "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=verify, args=pair) for pair in zip(pages, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 401]
+
+
+def test_a_code_spent_elsewhere_is_refused_even_if_this_session_loaded_the_user_before(app, tenant_a):
+    """The check is the UPDATE in the database, not the value in memory."""
+    from hrbpo.core.auth import totp
+
+    secret = enable_2fa("hr@tenant-a.test")
+    user = db.session.scalars(sa.select(User).where(User.email == "hr@tenant-a.test")).one()
+    assert user.last_totp_step is None
+    step = totp.matching_step(secret, _code(secret))
+    with db.engine.begin() as other:
+        other.execute(sa.update(User).where(User.id == user.id).values(last_totp_step=step))
+    assert totp.verify(user, _code(secret)) is False
+    assert totp.verify(user, _code(secret, 1)) is True
+    assert user.last_totp_step == step + 1
+
+
 def test_verify_without_password_step_goes_back_to_login(browser):
     r = browser().post("/login/verify", {"code": "123456"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/login")
