@@ -91,7 +91,8 @@ def nav_items(tenant, user, role):
 def dashboard_cards(tenant, user, role):
     from hrbpo.plugins.recruitment.views import dashboard_card
 
-    return [dashboard_card(tenant, user, role)]
+    card = dashboard_card(tenant, user, role)  # None: nothing to show this user
+    return [card] if card else []
 
 
 @hookimpl

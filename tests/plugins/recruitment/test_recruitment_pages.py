@@ -94,6 +94,12 @@ def test_dashboard_card(rec, open_job, signed_in):
     assert "1 open jobs" in html
 
 
+def test_employee_without_interviews_gets_no_card_and_a_working_home(rec, open_job, signed_in):
+    open_job(rec)
+    r = signed_in("emp@acme.test").get(f"/t/{rec.slug}/")
+    assert r.status_code == 200 and "upcoming interviews" not in r.get_data(as_text=True)
+
+
 def test_settings_page_edits_pipeline(rec, open_job, apply_to, signed_in):
     apply_to(rec, open_job(rec)["id"])
     page = signed_in("hr@acme.test")
