@@ -8,9 +8,11 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 
 from hrbpo.core import tenancy
+from hrbpo.core.api.base import paginate
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.people.models import Employee
+from hrbpo.core.portal.forms import page_args
 from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.plugins.compliance import calendar, reports, services
@@ -20,6 +22,7 @@ from hrbpo.plugins.compliance.schemas import TemplateSchema
 bp = Blueprint("compliance_pages", __name__, template_folder="templates")
 feeds = Blueprint("compliance_feeds", __name__, url_prefix="/compliance-feeds")
 BLANK_ITEM_ROWS = 3
+STATUSES = ("open", "overdue", "done")
 
 
 def _manager() -> bool:
@@ -46,6 +49,28 @@ def index():
         context.update(by_template=reports.by_template(today), overdue=services.open_items(overdue_on=today),
                        awaiting=services.awaiting_review())
     return render_template("compliance/index.html", **context)
+
+
+@bp.get("/checklists")
+def checklists():
+    """Every checklist the caller may see (HR: all), newest first, by status
+    and template, 25 a page."""
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    template_id = _optional_uuid(request.args.get("template_id"))
+    today = services.today_for(g.tenant)
+    result = paginate(services.checklist_query(g.access, today, status=status, template_id=template_id), page_args())
+    templates = db.session.execute(sa.select(ChecklistTemplate.id, ChecklistTemplate.name)
+                                   .order_by(ChecklistTemplate.name)).all() if _manager() else []
+    args = {k: v for k, v in (("status", status), ("template_id", template_id)) if v}
+    return render_template("compliance/checklists.html", result=result, today=today, statuses=STATUSES,
+                           status=status, template_id=template_id, templates=templates, args=args)
+
+
+def _optional_uuid(value):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @bp.get("/checklists/<uuid:checklist_id>")
