@@ -8,11 +8,12 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 
 from hrbpo.core import tenancy
-from hrbpo.core.api.base import paginate
+from hrbpo.core.api.base import flatten_errors, paginate
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.people.models import Employee
 from hrbpo.core.portal.forms import page_args
+from hrbpo.core.portal.messages import form_message
 from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.plugins.compliance import calendar, reports, services
@@ -127,8 +128,8 @@ def _required(field):
 
 def _messages(exc: DomainError) -> str:
     if exc.errors:
-        return " ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.detail or _("That did not work.")
+        return " ".join(form_message(m) for msgs in exc.errors.values() for m in msgs)
+    return form_message(exc.detail) if exc.detail else _("That did not work.")
 
 
 # --- Templates (HR)
@@ -159,7 +160,7 @@ def template_editor(template_id=None):
             flash(_("Template saved (version %(v)s).", v=template.version), "success")
             return redirect(url_for(".template_editor", template_id=template.id), 303)
         except ma.ValidationError as exc:
-            errors = exc.messages
+            errors = flatten_errors(exc.messages)
     employees = db.session.scalars(sa.select(Employee).where(Employee.status == "active")
                                    .order_by(Employee.last_name, Employee.first_name)).all() if template else []
     items = list(template.items) if template else []
