@@ -12,6 +12,8 @@ import importlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from babel.lists import format_list
+
 from flask import g, has_request_context, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, get_locale, refresh
 
@@ -21,6 +23,13 @@ CORE_TRANSLATIONS = Path(__file__).parent / "translations"
 # Browsers may send the macrolanguage code for Norwegian.
 ALIASES = {"no": "nb"}
 FSI, PDI = "\u2068", "\u2069"  # Unicode first-strong isolate … pop directional isolate
+
+
+def N_(message: str) -> str:
+    """Mark a string for the message catalogue without translating it here:
+    it is stored or returned as written and translated where it is shown
+    (plugin descriptions, seeded default names)."""
+    return message
 
 
 def select_locale():
@@ -112,3 +121,5 @@ def init_app(app, registry):
     for name in ("dateformat", "datetimeformat", "timeformat", "currencyformat"):
         app.jinja_env.filters[name] = isolated(app.jinja_env.filters[name])
     app.jinja_env.filters["money"] = isolated(money)
+    # "Benefits, Compliance and Recruitment" the way the page's language joins a list.
+    app.jinja_env.filters["listformat"] = lambda items: format_list([str(i) for i in items], locale=get_locale() or "en")

@@ -9,10 +9,7 @@ shown as typed.
 """
 from flask_babel import gettext
 
-
-def N_(message: str) -> str:
-    """Mark a default for the message catalogue; it is translated when shown."""
-    return message
+from hrbpo.core.i18n import N_
 
 
 STAGES = ((N_("Applied"), "screen"), (N_("Phone screen"), "screen"), (N_("Interview"), "interview"),

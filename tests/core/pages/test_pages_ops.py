@@ -51,12 +51,12 @@ def test_create_tenant_and_switch_modules(ops_browser):
     r = ops_browser.post("/ops/tenants/new", {"slug": "acme", "name": "Again", "timezone": "UTC", "locale": "en",
                                               "currency": "USD"})
     assert r.status_code == 422 and "already exists" in r.get_data(as_text=True)
-    name = next(n for n, m in plugins().modules.items() if not m.depends_on)
+    name, meta = next((n, m) for n, m in plugins().modules.items() if not m.depends_on)
     assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "1"}).status_code == 303
     html = ops_browser.get("/ops/").get_data(as_text=True)
-    assert f"<td>{name}</td>" in html
+    assert f"<td>{meta.title}</td>" in html  # the module's title, not its code
     assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "0"}).status_code == 303
-    assert f"<td>{name}</td>" not in ops_browser.get("/ops/").get_data(as_text=True)
+    assert f"<td>{meta.title}</td>" not in ops_browser.get("/ops/").get_data(as_text=True)
     assert ops_browser.post("/ops/tenants/acme/modules/nope", {"enabled": "1"}).status_code == 404
     assert ops_browser.post(f"/ops/tenants/nope/modules/{name}", {"enabled": "1"}).status_code == 404
 
