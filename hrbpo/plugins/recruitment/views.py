@@ -15,6 +15,7 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.plugins import Card
+from hrbpo.core.portal.messages import form_message
 from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment import interviews as interviewing
 from hrbpo.plugins.recruitment import services
@@ -33,7 +34,8 @@ def _labels():
             "strong_no": _("Strong no"), "draft": _("Draft"), "open": _("Open"), "on_hold": _("On hold"),
             "closed": _("Closed"), "sent": _("Sent"), "accepted": _("Accepted"), "declined": _("Declined"),
             "active": _("Active"), "hired": _("Hired"), "rejected": _("Rejected"), "screen": _("Screening"),
-            "interview": _("Interview"), "offer": _("Offer"), "publish": _("Publish"),
+            "interview": _("Interview"), "offer": _("Offer"), "careers": _("Careers page"), "referral": _("Referral"),
+            "agency": _("Agency"), "manual": _("Manual"), "publish": _("Publish"),
             "hold": _("Put on hold"), "close": _("Close"), "send": _("Mark sent"), "accept": _("Accepted"),
             "decline": _("Declined")}
 
@@ -56,8 +58,8 @@ def _done(message, target):
 
 def _failed(exc: DomainError, target):
     db.session.rollback()
-    details = [f"{k}: {' '.join(v)}" for k, v in (exc.errors or {}).items()]
-    flash(" ".join([exc.detail, *details]).strip(), "error")
+    details = [f"{k}: {' '.join(form_message(m) for m in v)}" for k, v in (exc.errors or {}).items()]
+    flash(" ".join([form_message(exc.detail), *details]).strip(), "error")
     return redirect(target, 303)
 
 
