@@ -2,6 +2,8 @@
 import marshmallow as ma
 from marshmallow.utils import missing
 
+from hrbpo.core.i18n import N_
+
 
 class Schema(ma.Schema):
     """Unknown fields are ignored (clients may send read-only fields back).
@@ -63,7 +65,7 @@ def text(max_length=200, required=False, **kw):
 
 def _not_blank(value):
     if not value.strip():
-        raise ma.ValidationError("Must not be blank.")
+        raise ma.ValidationError(N_("Must not be blank."))
 
 
 class Money(ma.fields.Decimal):
