@@ -23,7 +23,11 @@ LOCALES = ["en", "hi", "ur", "nb"]
 # The outermost elements that stick out of the screen (what makes a page scroll sideways).
 SIDEWAYS = """Array.from(document.querySelectorAll('body *')).filter(el => {
     const box = el.getBoundingClientRect();
-    return box.width && (box.right > innerWidth + 1 || box.left < -1) && !el.parentElement.closest('.sideways');
+    if (!box.width || (box.right <= innerWidth + 1 && box.left >= -1)) return false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return false;  // scrolls inside its box
+    }
+    return true;
   }).filter((el, _, all) => !all.includes(el.parentElement)).slice(0, 3)
   .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''))"""
 MODULES = ["recruitment", "benefits", "compliance"]
@@ -67,6 +71,7 @@ class Walk:
         self.context.add_init_script(AXE)
         self.page = self.context.new_page()
         self.problems, self.seen = {}, set()
+        self.page.on("pageerror", lambda error: self.problems.setdefault(self.page.url, []).append(f"script: {error}"))
 
     def sign_in(self, email):
         self.live.sign_in(self.page, email)
@@ -77,7 +82,7 @@ class Walk:
         with self.page.expect_navigation():
             locator.click()
 
-    def check(self, label=None, status=200):
+    def check(self, label=None):
         """Check the page as it is now, at both widths."""
         page, found = self.page, []
         label = label or urlsplit(page.url).path
