@@ -50,12 +50,20 @@ def test_session_cookie_flags(browser, tenant_a):
 
 def test_security_headers_on_pages(browser, tenant_a):
     page = signed_in(browser, "hr@tenant-a.test")
-    for url in ("/login", "/t/tenant-a/", "/t/tenant-a/employees/", "/t/tenant-a/nope"):
-        headers = page.get(url).headers
-        csp = headers["Content-Security-Policy"]
-        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
-        assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"]
+    responses = {url: page.get(url) for url in (
+        "/login", "/t/tenant-a/", "/t/tenant-a/employees/", "/t/tenant-a/nope", "/nope", "/t/tenant-a/recruitment/",
+        "/careers/nobody/jobs", "/static/hrbpo.css", "/api/v1/tenants/nobody/employees", "/logout", "/ops/")}
+    responses["POST without CSRF"] = page.post("/t/tenant-a/settings", {"timezone": "UTC"}, csrf=False)
+    statuses = {url: r.status_code for url, r in responses.items()}
+    assert statuses == {"/login": 200, "/t/tenant-a/": 200, "/t/tenant-a/employees/": 200, "/t/tenant-a/nope": 404,
+                        "/nope": 404, "/t/tenant-a/recruitment/": 404, "/careers/nobody/jobs": 404,
+                        "/static/hrbpo.css": 200, "/api/v1/tenants/nobody/employees": 404, "/logout": 405, "/ops/": 403,
+                        "POST without CSRF": 400}
+    for url, r in responses.items():
+        csp = r.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp, url
+        assert r.headers["X-Content-Type-Options"] == "nosniff", url
+        assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
 
 
 def test_next_is_followed_only_when_local(browser, tenant_a):

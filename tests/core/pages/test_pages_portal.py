@@ -226,6 +226,17 @@ def test_error_pages_are_html_in_the_layout(browser, tenant_a):
     r = signed_in(browser, "emp@tenant-a.test").get("/t/tenant-a/audit")
     html = r.get_data(as_text=True)
     assert r.status_code == 403 and r.mimetype == "text/html" and "<main" in html and "403" in html
+    assert "Not allowed" in html
+
+
+def test_error_pages_speak_the_page_language(browser, tenant_a, operator):
+    assert operator.patch("/api/v1/tenants/tenant-a", json={"locale": "nb"}).status_code == 200
+    page = signed_in(browser, "emp@tenant-a.test")
+    html = page.get("/t/tenant-a/audit").get_data(as_text=True)
+    assert "Ikke tillatt" in html and "Forbidden" not in html
+    r = page.get("/t/tenant-a/recruitment/")  # a module that is off
+    html = r.get_data(as_text=True)
+    assert r.status_code == 404 and "Fant ikke siden" in html and "module is not enabled" not in html
 
 
 def test_form_errors_read_in_the_page_language(browser, tenant_a, operator):
