@@ -62,10 +62,14 @@ def portal_routes(app) -> set[str]:
 
 
 class Walk:
-    """One browser context (a role in a language) and what is wrong where."""
+    """A tenant with every module and its demo records in `locale`, one
+    browser context (a role in that language) and what is wrong where."""
 
     def __init__(self, browser, live, locale):
         self.live = live
+        kit = live.tenant(SLUG, modules=MODULES)
+        assert kit.operator.patch(f"/api/v1/tenants/{SLUG}", json={"locale": locale}).status_code == 200
+        live.seed_demo(SLUG)
         self.context = browser.new_context(bypass_csp=True, viewport=PHONE, locale=locale)  # the CSP refuses axe
         self.context.set_default_timeout(10_000)
         self.context.add_init_script(AXE)
@@ -125,13 +129,6 @@ class Walk:
         self.context.close()
 
 
-def _tenant(live, locale):
-    kit = live.tenant(SLUG, modules=MODULES)
-    assert kit.operator.patch(f"/api/v1/tenants/{SLUG}", json={"locale": locale}).status_code == 200
-    live.seed_demo(SLUG)
-    return kit
-
-
 def _assert_clean(walk):
     walk.close()
     assert not walk.problems, "\n".join(f"{path}: {found}" for path, found in walk.problems.items())
@@ -143,13 +140,18 @@ def _walked_every_page(walk, app, role):
     assert not missing, f"the walk did not reach {sorted(missing)}: link them, or list them in NOT_FOR"
 
 
+def _portal_walk(browser, live, locale, email, role) -> Walk:
+    """Sign in as `email` and walk the portal and the account pages."""
+    walk = Walk(browser, live, locale)
+    walk.sign_in(email)
+    walk.crawl([f"/t/{SLUG}/", "/account"], (f"/t/{SLUG}/", "/account"))
+    _walked_every_page(walk, live.app, role)
+    return walk
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_hr_page(browser, live, locale):
-    _tenant(live, locale)
-    walk = Walk(browser, live, locale)
-    walk.sign_in(f"hr@{SLUG}.test")
-    walk.crawl([f"/t/{SLUG}/", "/account"], (f"/t/{SLUG}/", "/account"))
-    _walked_every_page(walk, live.app, "hr")
+    walk = _portal_walk(browser, live, locale, f"hr@{SLUG}.test", "hr")
     page = walk.page
     # Pages a form post shows: a bad CSV import with its per-line problems, a form with errors.
     page.goto(live.url(f"/t/{SLUG}/employees/import"))
@@ -168,11 +170,7 @@ def test_every_hr_page(browser, live, locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_employee_page(browser, live, locale):
-    _tenant(live, locale)
-    walk = Walk(browser, live, locale)
-    walk.sign_in(f"emp@{SLUG}.test")
-    walk.crawl([f"/t/{SLUG}/", "/account"], (f"/t/{SLUG}/", "/account"))
-    _walked_every_page(walk, live.app, "employee")
+    walk = _portal_walk(browser, live, locale, f"emp@{SLUG}.test", "employee")
     walk.visit(f"/t/{SLUG}/employees/", status=403)  # the error page, in the layout
     page = walk.page
     # The enrolment wizard's review step (choices as the demo left them).
@@ -185,7 +183,6 @@ def test_every_employee_page(browser, live, locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_console_and_two_factor_page(browser, live, locale):
-    _tenant(live, locale)
     walk = Walk(browser, live, locale)
     live.operator  # makes the operator's account
     page, operator = walk.page, live.operator_email
@@ -216,7 +213,6 @@ def test_every_console_and_two_factor_page(browser, live, locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_public_page(browser, live, locale):
-    _tenant(live, locale)
     walk = Walk(browser, live, locale)
     page = walk.visit("/login")
     live.sign_in(page, "nobody@example.test", password="wrong-password")
