@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from babel.lists import format_list
-
 from flask import g, has_request_context, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, get_locale, refresh
 

@@ -1,9 +1,10 @@
 """Words people read for the codes stored in the database (translated)."""
 from flask_babel import gettext
-from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from hrbpo.core.auth.forms import LANGUAGES
+from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.portal.messages import form_message
 
 STATUSES = {"active": _l("Active"), "terminated": _l("Left")}
@@ -22,15 +23,11 @@ def _option(table):
 
 def module_title(name: str) -> str:
     """A module's title in the page's language (a plugin's catalogue may translate its own)."""
-    from hrbpo.core.plugins.manager import plugins
-
     meta = plugins().modules.get(name)
     return gettext(meta.title) if meta else name
 
 
 def module_description(name: str) -> str:
-    from hrbpo.core.plugins.manager import plugins
-
     meta = plugins().modules.get(name)
     return gettext(meta.description) if meta and meta.description else ""
 
