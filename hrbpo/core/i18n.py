@@ -7,18 +7,28 @@ the tenant's. Catalogues: core's (`hrbpo/core/translations`, which also covers
 the built-in plugins) plus a `translations` folder in any plugin package that
 ships one; later folders override earlier ones for the same message.
 """
+import functools
 import importlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from babel.lists import format_list
 from flask import g, has_request_context, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, refresh
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, get_locale, refresh
 
 from hrbpo.core.config import RTL_LOCALES, SUPPORTED_LOCALES
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
 # Browsers may send the macrolanguage code for Norwegian.
 ALIASES = {"no": "nb"}
+FSI, PDI = "\u2068", "\u2069"  # Unicode first-strong isolate … pop directional isolate
+
+
+def N_(message: str) -> str:
+    """Mark a string for the message catalogue without translating it here:
+    it is stored or returned as written and translated where it is shown
+    (plugin descriptions, seeded default names)."""
+    return message
 
 
 def select_locale():
@@ -78,6 +88,21 @@ def money(amount, currency=None):
     return format_currency(value, currency or (tenant.currency if tenant is not None else "USD"))
 
 
+def isolated(format_value):
+    """`format_value`, whose text is a bidi isolate in right-to-left pages: a
+    date such as "2/12/26، 1:34 AM" then keeps its order beside Urdu words
+    (the browser would otherwise show "AM 1:34 2/12/26"), and "2 دسمبر، 2026"
+    still reads right to left (the isolate takes its first strong letter's
+    direction)."""
+
+    @functools.wraps(format_value)
+    def format_isolated(*args, **kwargs):
+        text = format_value(*args, **kwargs)
+        return f"{FSI}{text}{PDI}" if text and text_direction(get_locale() or "en") == "rtl" else text
+
+    return format_isolated
+
+
 def init_app(app, registry):
     from hrbpo.core.extensions import babel
 
@@ -89,6 +114,11 @@ def init_app(app, registry):
     app.before_request(refresh)
     # Flask-Babel registers filters (dateformat, datetimeformat, currencyformat, …);
     # the same functions as globals read better with several arguments.
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_time=format_time,
-                                 format_currency=format_currency, format_decimal=format_decimal)
-    app.jinja_env.filters["money"] = money
+    formats = {"format_date": format_date, "format_datetime": format_datetime, "format_time": format_time,
+               "format_currency": format_currency}
+    app.jinja_env.globals.update({name: isolated(f) for name, f in formats.items()}, format_decimal=format_decimal)
+    for name in ("dateformat", "datetimeformat", "timeformat", "currencyformat"):
+        app.jinja_env.filters[name] = isolated(app.jinja_env.filters[name])
+    app.jinja_env.filters["money"] = isolated(money)
+    # "Benefits, Compliance and Recruitment" the way the page's language joins a list.
+    app.jinja_env.filters["listformat"] = lambda items: format_list([str(i) for i in items], locale=get_locale() or "en")

@@ -80,11 +80,10 @@ def revision(message: str, branch: str, autogenerate=True):
     cfg = alembic_config()
     cfg.attributes["hrbpo_branch"] = branch
     script = ScriptDirectory.from_config(cfg)
-    heads = [r for r in script.get_revisions("heads") if branch in (r.branch_labels or set())]
-    if heads:
+    # `branch@head`, not a search of "heads": core is no head once plugins depend on it.
+    if _known(script, f"{branch}@head"):
         kwargs = {"head": f"{branch}@head"}
     else:  # a plugin's first revision: its own branch, after core's tables exist
-        # core@head, not "heads": once plugins depend on core, core is no head.
         kwargs = {"head": "base", "branch_label": branch, "version_path": _branch_path(branch),
                   "depends_on": [script.get_revision("core@head").revision]}
     command.revision(cfg, message=message, autogenerate=autogenerate, **kwargs)

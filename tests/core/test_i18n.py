@@ -124,6 +124,23 @@ def test_dates_render_per_locale_in_templates(app):
         assert render_template_string("{{ format_date(d, 'long') }}", d=date(2026, 11, 23)) == "23. november 2026"
 
 
+def test_dates_and_money_are_bidi_isolates_in_right_to_left_pages(app):
+    """Unisolated, "2/12/26، 1:34 AM" would show as "AM 1:34 2/12/26" among Urdu words."""
+    from datetime import datetime, timezone
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    at = datetime(2026, 12, 2, 1, 34, tzinfo=timezone.utc)
+    template = "{{ t|datetimeformat('short') }}|{{ t|dateformat('long') }}|{{ format_date(t) }}|{{ '5'|money('PKR') }}"
+    with app.test_request_context(), force_locale("ur"):
+        parts = render_template_string(template, t=at).split("|")
+    assert all(p.startswith("\u2068") and p.endswith("\u2069") for p in parts), parts
+    assert "دسمبر" in parts[1]
+    with app.test_request_context(), force_locale("hi"):
+        assert "\u2068" not in render_template_string(template, t=at)
+
+
 def test_plugins_may_ship_their_own_catalogues(tmp_path, monkeypatch):
     import sys
     import types

@@ -6,6 +6,8 @@ import marshmallow as ma
 import sqlalchemy as sa
 from marshmallow.utils import ensure_text_type, missing
 
+from hrbpo.core.i18n import N_
+
 
 class Schema(ma.Schema):
     """Unknown fields are ignored (clients may send read-only fields back).
@@ -125,7 +127,7 @@ def text(max_length=200, required=False, **kw):
 
 def _not_blank(value):
     if not value.strip():
-        raise ma.ValidationError("Must not be blank.")
+        raise ma.ValidationError(N_("Must not be blank."))
 
 
 class Money(ma.fields.Decimal):

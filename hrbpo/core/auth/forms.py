@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from hrbpo.core.config import SUPPORTED_LOCALES
@@ -29,5 +30,5 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("", _l("As my organisation"))]
-                         + [(code, LANGUAGES[code]) for code in SUPPORTED_LOCALES])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my organisation"))]
+                         + [SelectChoice(code, LANGUAGES[code]) for code in SUPPORTED_LOCALES])

@@ -28,6 +28,8 @@ class User(UserMixin, Timestamped, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(Encrypted, deferred=True)
     totp_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     backup_codes: Mapped[list] = mapped_column(sa.JSON, default=list)  # argon2 hashes
+    # The newest 30-second TOTP step accepted: a code for it or an older step is spent.
+    last_totp_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     def get_id(self):
         return f"{self.id}:{self.session_version}"

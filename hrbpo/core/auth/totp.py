@@ -6,12 +6,16 @@ are the non-interactive path and are issued on the password alone.
 import base64
 import io
 import secrets
+from datetime import datetime, timezone
 
 import pyotp
 import qrcode
 import qrcode.image.svg
+import sqlalchemy as sa
+from pyotp.utils import strings_equal
 
 from hrbpo.core import audit, tenancy
+from hrbpo.core.auth.models import User
 from hrbpo.core.auth.passwords import check_password, hash_password
 from hrbpo.core.db import db
 
@@ -34,10 +38,26 @@ def qr_data_uri(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def code_matches(secret: str | None, code: str) -> bool:
-    """A 6-digit code for now or the 30-second step either side (clock drift)."""
+def matching_step(secret: str | None, code: str) -> int | None:
+    """The 30-second step a 6-digit code is for: now or one either side (clock drift)."""
     code = "".join(code.split())
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit():
+        return None
+    otp = pyotp.TOTP(secret)
+    now = otp.timecode(datetime.now(timezone.utc))
+    return next((step for step in (now - 1, now, now + 1) if strings_equal(otp.generate_otp(step), code)), None)
+
+
+def _spend(user, step: int) -> bool:
+    """Record `step` as used unless it, or a later one, already was (RFC 6238
+    5.2: a code signs in once). One conditional UPDATE, committed at once: of
+    two concurrent sign-ins with the same code only one changes the row."""
+    changed = db.session.execute(
+        sa.update(User).where(User.id == user.id,
+                              sa.or_(User.last_totp_step.is_(None), User.last_totp_step < step))
+        .values(last_totp_step=step))
+    db.session.commit()
+    return changed.rowcount == 1
 
 
 def make_backup_codes() -> list[str]:
@@ -54,12 +74,13 @@ def _use_backup_code(user, code: str) -> bool:
 
 
 def verify(user, code: str) -> bool:
-    """Check a sign-in code: a TOTP code, else a backup code (then spent)."""
+    """Check a sign-in code: a TOTP code, else a backup code; either works once."""
     code = (code or "").strip()
     if not user.totp_enabled or not code or len(code) > 32:
         return False
-    if code_matches(user.totp_secret, code):
-        return True
+    step = matching_step(user.totp_secret, code)
+    if step is not None:
+        return _spend(user, step)
     if _use_backup_code(user, code):
         audit.record("user.2fa_backup_code_used", user, {"left": len(user.backup_codes)},
                      tenant_id=tenancy.current_tenant_id())
@@ -74,9 +95,10 @@ def _new_backup_codes(user) -> list[str]:
     return codes
 
 
-def enable(user, secret: str) -> list[str]:
-    """Turn 2FA on with a confirmed secret; returns the backup codes to show once."""
-    user.totp_secret, user.totp_enabled = secret, True
+def enable(user, secret: str, step: int) -> list[str]:
+    """Turn 2FA on with a secret confirmed by the code for `step` (now spent);
+    returns the backup codes to show once."""
+    user.totp_secret, user.totp_enabled, user.last_totp_step = secret, True, step
     codes = _new_backup_codes(user)
     audit.record("user.2fa_enable", user, tenant_id=tenancy.current_tenant_id())
     db.session.commit()

@@ -221,9 +221,10 @@ def two_factor():
     form = CodeForm()
     secret = session.get(ENROLLING)
     if request.method == "POST" and secret and form.validate_on_submit():
-        if totp.code_matches(secret, form.code.data):
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
             session.pop(ENROLLING, None)
-            codes = totp.enable(user, secret)
+            codes = totp.enable(user, secret, step)
             return render_template("auth/backup_codes.html", codes=codes, next=target or home_url(user))
         form.code.errors = [_("That code is not right: check the time on your phone and try again.")]
     if not secret:

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from hrbpo.core import tenancy
 from hrbpo.core.api.base import paginate
 from hrbpo.core.auth import services as auth_services
+from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.auth.models import ROLES, Membership, User
-from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
 from hrbpo.core.people import services as people_services
@@ -16,6 +16,8 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import TenantUserSchema
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.portal.forms import load, page_args, submitted
+from hrbpo.core.portal.labels import module_title
+from hrbpo.core.portal.messages import form_message
 from hrbpo.core.tenants import services
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.schemas import TenantSchema
@@ -78,7 +80,7 @@ def new_tenant():
             else:
                 flash(_("Tenant %(name)s was created.", name=tenant.name), "success")
                 return redirect(url_for("ops.tenant", slug=tenant.slug), code=303)
-    return render_template("ops/tenant_new.html", values=values, errors=errors, locales=SUPPORTED_LOCALES), \
+    return render_template("ops/tenant_new.html", values=values, errors=errors, languages=LANGUAGES), \
         422 if errors else 200
 
 
@@ -94,7 +96,7 @@ def tenant(slug):
     tenant = _tenant(slug)
     counts, _modules = tenant_overview([tenant])
     return render_template("ops/tenant.html", tenant=tenant, states=services.module_states(tenant),
-                           modules=plugins().modules, employees=counts.get(tenant.id, 0))
+                           employees=counts.get(tenant.id, 0))
 
 
 @bp.post("/tenants/<slug>/modules/<name>")
@@ -108,9 +110,9 @@ def switch_module(slug, name):
         services.set_module(tenant, name, on)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.detail, "error")
+        flash(form_message(exc.detail), "error")
     else:
-        title = plugins().modules[name].title
+        title = module_title(name)
         flash(_("%(module)s is on.", module=title) if on else _("%(module)s is off.", module=title), "success")
     return redirect(url_for("ops.tenant", slug=slug), code=303)
 
@@ -163,14 +165,15 @@ def add_membership():
     values = submitted(("email", "role", "password"))
     data, errors = load(TenantUserSchema(), values)
     if errors:
-        flash("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), "error")
+        flash("; ".join(f"{k}: {' '.join(map(form_message, v))}" for k, v in errors.items()), "error")
         return redirect(url_for("ops.users", q=values.get("email", "")), code=303)
     with tenancy.tenant_context(tenant):
         try:
             people_services.add_user(data["email"], data["role"], data.get("password"))
         except (Conflict, Invalid) as exc:
             db.session.rollback()
-            flash(exc.detail if not exc.errors else "; ".join(m for v in exc.errors.values() for m in v), "error")
+            flash(form_message(exc.detail) if not exc.errors
+                  else "; ".join(form_message(m) for v in exc.errors.values() for m in v), "error")
         else:
             db.session.commit()
             flash(_("%(email)s now belongs to %(tenant)s.", email=data["email"], tenant=tenant.name), "success")

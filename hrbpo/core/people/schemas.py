@@ -4,17 +4,18 @@ import marshmallow as ma
 
 from hrbpo.core.api.schemas import Schema, text
 from hrbpo.core.auth.models import ROLES
+from hrbpo.core.i18n import N_
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, STATUSES
 
 
 def _not_future(value):
     if value > date.today():
-        raise ma.ValidationError("Must not be in the future.")
+        raise ma.ValidationError(N_("Must not be in the future."))
 
 
 def _plausible(value):
     if value.year < 1900 or value.year > 2200:
-        raise ma.ValidationError("Must be a real date (year 1900–2200).")
+        raise ma.ValidationError(N_("Must be a real date (year 1900–2200)."))
 
 
 class EmployeeSchema(Schema):

@@ -1,5 +1,11 @@
 """Words people read for the codes stored in the database (translated)."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from hrbpo.core.auth.forms import LANGUAGES
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.portal.messages import form_message
 
 STATUSES = {"active": _l("Active"), "terminated": _l("Left")}
 EMPLOYMENT_TYPES = {"full_time": _l("Full time"), "part_time": _l("Part time"), "contractor": _l("Contractor"),
@@ -15,8 +21,22 @@ def _option(table):
     return lambda code: (code, str(table.get(code, code)))
 
 
+def module_title(name: str) -> str:
+    """A module's title in the page's language (a plugin's catalogue may translate its own)."""
+    meta = plugins().modules.get(name)
+    return gettext(meta.title) if meta else name
+
+
+def module_description(name: str) -> str:
+    meta = plugins().modules.get(name)
+    return gettext(meta.description) if meta and meta.description else ""
+
+
 def register(app):
     app.jinja_env.globals.update(status_label=_label(STATUSES), employment_label=_label(EMPLOYMENT_TYPES),
-                                 role_label=_label(ROLES))
+                                 role_label=_label(ROLES), language_label=lambda code: LANGUAGES.get(code, code),
+                                 module_title=module_title, module_description=module_description)
+    # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages.
     app.jinja_env.filters.update(employment_option=_option(EMPLOYMENT_TYPES), role_option=_option(ROLES),
-                                 pair=lambda value: (value, value))
+                                 pair=lambda value: (value, value), bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+                                 module_title=module_title, form_message=form_message)

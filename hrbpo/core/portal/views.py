@@ -68,7 +68,12 @@ def _self_service():
 @bp.get("/logo")
 def logo():
     """The tenant's logo, for every member (files are served only after this check)."""
-    file_id = (g.tenant.settings or {}).get("logo_file_id")
+    return logo_response(g.tenant)
+
+
+def logo_response(tenant):
+    """`tenant`'s logo shown inline, or 404 when it has none (the caller decides who may see it)."""
+    file_id = (tenant.settings or {}).get("logo_file_id")
     if not file_id:
         abort(404)
     response = files.send(files.get(file_id))

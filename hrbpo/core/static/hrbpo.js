@@ -5,7 +5,9 @@
    - <form data-confirm="Really?"> asks before submitting;
    - <select data-autosubmit> submits its form when changed;
    - a table too wide for the screen (it scrolls sideways) can take keyboard
-     focus, so it can be scrolled without a mouse. */
+     focus, so it can be scrolled without a mouse;
+   - cells of <table class="records"> get their column's heading as
+     data-label (phones show each row as a card of labelled values). */
 (function () {
   "use strict";
 
@@ -92,8 +94,24 @@
     });
   }
 
+  function labelCells(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("table.records").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (headings[i] && cell.colSpan === 1 && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", headings[i]);
+          }
+        });
+      });
+    });
+  }
+
   function enhance(root) {
     drawCharts(root);
+    labelCells(root);
     focusableScrollers();
   }
 

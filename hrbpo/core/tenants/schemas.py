@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from hrbpo.core.api.schemas import Schema, text
 from hrbpo.core.config import SUPPORTED_LOCALES
+from hrbpo.core.i18n import N_
 from hrbpo.core.tenants.services import SLUG, valid_timezone
 
 
@@ -12,14 +13,14 @@ def _timezone(value):
 
 TIMEZONE = {"validate": _timezone, "metadata": {"description": "IANA time zone, e.g. Europe/Oslo"}}
 LOCALE = {"validate": ma.validate.OneOf(SUPPORTED_LOCALES)}
-CURRENCY = {"validate": ma.validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code such as USD."),
+CURRENCY = {"validate": ma.validate.Regexp(r"^[A-Z]{3}$", error=N_("Use a three-letter ISO 4217 code such as USD.")),
             "metadata": {"description": "ISO 4217 code"}}
 
 
 class TenantSchema(Schema):
     id = ma.fields.UUID(dump_only=True)
     slug = ma.fields.String(required=True, validate=ma.validate.Regexp(
-        SLUG, error="Use 2–63 lowercase letters, digits or hyphens, starting with a letter or digit."))
+        SLUG, error=N_("Use 2–63 lowercase letters, digits or hyphens, starting with a letter or digit.")))
     name = text(200, required=True)
     timezone = ma.fields.String(load_default="UTC", **TIMEZONE)
     locale = ma.fields.String(load_default="en", **LOCALE)

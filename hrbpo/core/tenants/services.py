@@ -8,6 +8,7 @@ from hrbpo.core import audit, tenancy
 from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
+from hrbpo.core.i18n import N_
 from hrbpo.core.plugins.manager import emit, forget_request_cache, plugins, request_cache
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
@@ -24,13 +25,13 @@ def valid_timezone(name: str) -> bool:
 def validate_tenant_fields(data: dict):
     errors = {}
     if "slug" in data and not SLUG.match(data["slug"] or ""):
-        errors["slug"] = ["Use 2–63 lowercase letters, digits or hyphens, starting with a letter or digit."]
+        errors["slug"] = [N_("Use 2–63 lowercase letters, digits or hyphens, starting with a letter or digit.")]
     if "timezone" in data and not valid_timezone(data["timezone"]):
         errors["timezone"] = [f"Unknown time zone {data['timezone']!r} (use an IANA name such as Europe/Oslo)."]
     if "locale" in data and data["locale"] not in SUPPORTED_LOCALES:
         errors["locale"] = [f"Choose one of {', '.join(SUPPORTED_LOCALES)}."]
     if "currency" in data and not re.fullmatch(r"[A-Z]{3}", data["currency"] or ""):
-        errors["currency"] = ["Use a three-letter ISO 4217 code such as USD."]
+        errors["currency"] = [N_("Use a three-letter ISO 4217 code such as USD.")]
     if errors:
         raise Invalid(errors)
 

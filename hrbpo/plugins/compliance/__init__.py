@@ -6,11 +6,12 @@ import marshmallow as ma
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from hrbpo.core.i18n import N_
 from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
-                  description="Checklists with evidence, attestations, deadlines and reminders")
+                  description=N_("Checklists with evidence, attestations, deadlines and reminders"))
 
 
 class ComplianceSettings(ma.Schema):

@@ -63,8 +63,8 @@ def by_template(today: date) -> list[dict]:
     """Completion per template (the HR dashboard's chart)."""
     totals = {}
     for row in completion(today):
-        t = totals.setdefault(row["template_id"], {"name": row["template_name"], "total": 0, "resolved": 0,
-                                                   "overdue": 0, "employees": 0})
+        t = totals.setdefault(row["template_id"], {"template_id": row["template_id"], "name": row["template_name"],
+                                                   "total": 0, "resolved": 0, "overdue": 0, "employees": 0})
         t["total"] += row["items_total"]
         t["resolved"] += row["items_done"] + row["items_waived"]
         t["overdue"] += row["items_overdue"]

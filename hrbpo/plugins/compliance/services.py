@@ -309,7 +309,7 @@ def items_with_checklist():
             .join(Checklist, sa.and_(Checklist.id == ChecklistItem.checklist_id,
                                      Checklist.tenant_id == ChecklistItem.tenant_id))
             .options(sa.orm.contains_eager(ChecklistItem.checklist).joinedload(Checklist.employee),
-                     sa.orm.noload(ChecklistItem.attestations)))
+                     sa.orm.lazyload(ChecklistItem.attestations)))
 
 
 def open_items(employee_id=None, overdue_on: date | None = None, limit=None):

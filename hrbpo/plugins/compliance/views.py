@@ -8,9 +8,12 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 
 from hrbpo.core import tenancy
+from hrbpo.core.api.base import flatten_errors, paginate
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.people.models import Employee
+from hrbpo.core.portal.forms import page_args
+from hrbpo.core.portal.messages import form_message
 from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.plugins.compliance import calendar, reports, services
@@ -20,6 +23,7 @@ from hrbpo.plugins.compliance.schemas import TemplateSchema
 bp = Blueprint("compliance_pages", __name__, template_folder="templates")
 feeds = Blueprint("compliance_feeds", __name__, url_prefix="/compliance-feeds")
 BLANK_ITEM_ROWS = 3
+STATUSES = ("open", "overdue", "done")
 
 
 def _manager() -> bool:
@@ -46,6 +50,28 @@ def index():
         context.update(by_template=reports.by_template(today), overdue=services.open_items(overdue_on=today),
                        awaiting=services.awaiting_review())
     return render_template("compliance/index.html", **context)
+
+
+@bp.get("/checklists")
+def checklists():
+    """Every checklist the caller may see (HR: all), newest first, by status
+    and template, 25 a page."""
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    template_id = _optional_uuid(request.args.get("template_id"))
+    today = services.today_for(g.tenant)
+    result = paginate(services.checklist_query(g.access, today, status=status, template_id=template_id), page_args())
+    templates = db.session.execute(sa.select(ChecklistTemplate.id, ChecklistTemplate.name)
+                                   .order_by(ChecklistTemplate.name)).all() if _manager() else []
+    args = {k: v for k, v in (("status", status), ("template_id", template_id)) if v}
+    return render_template("compliance/checklists.html", result=result, today=today, statuses=STATUSES,
+                           status=status, template_id=template_id, templates=templates, args=args)
+
+
+def _optional_uuid(value):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @bp.get("/checklists/<uuid:checklist_id>")
@@ -102,8 +128,8 @@ def _required(field):
 
 def _messages(exc: DomainError) -> str:
     if exc.errors:
-        return " ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.detail or _("That did not work.")
+        return " ".join(form_message(m) for msgs in exc.errors.values() for m in msgs)
+    return form_message(exc.detail) if exc.detail else _("That did not work.")
 
 
 # --- Templates (HR)
@@ -134,7 +160,7 @@ def template_editor(template_id=None):
             flash(_("Template saved (version %(v)s).", v=template.version), "success")
             return redirect(url_for(".template_editor", template_id=template.id), 303)
         except ma.ValidationError as exc:
-            errors = exc.messages
+            errors = flatten_errors(exc.messages)
     employees = db.session.scalars(sa.select(Employee).where(Employee.status == "active")
                                    .order_by(Employee.last_name, Employee.first_name)).all() if template else []
     items = list(template.items) if template else []

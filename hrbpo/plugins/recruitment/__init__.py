@@ -5,11 +5,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hrbpo.core.i18n import N_
 from hrbpo.core.plugins import NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
 from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",
-                  description="Jobs, hiring pipelines, interviews, offers and a public careers page")
+                  description=N_("Jobs, hiring pipelines, interviews, offers and a public careers page"))
 
 
 @hookimpl
@@ -91,7 +92,8 @@ def nav_items(tenant, user, role):
 def dashboard_cards(tenant, user, role):
     from hrbpo.plugins.recruitment.views import dashboard_card
 
-    return [dashboard_card(tenant, user, role)]
+    card = dashboard_card(tenant, user, role)  # None: nothing to show this user
+    return [card] if card else []
 
 
 @hookimpl

@@ -2,7 +2,9 @@
 
 Unknown tenants and tenants without the module answer 404, like any job that
 is not open. Each job carries schema.org JobPosting JSON-LD (a data block,
-which the CSP does not treat as script)."""
+which the CSP does not treat as script). The page is the tenant's: `g.tenant`
+is set (no `g.access`: the visitor is nobody in particular), so the language
+is the tenant's (else the browser's) and dates are in the tenant's time zone."""
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -15,6 +17,7 @@ from hrbpo.core.auth.context import csrf_exempt, tenant_by_slug
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError
 from hrbpo.core.extensions import limiter
+from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import Job
@@ -40,14 +43,14 @@ def _enter_tenant(endpoint, values):
     tenant = tenant_by_slug(slug) if slug else None
     if tenant is None or services.MODULE not in enabled_modules(tenant):
         abort(404)
-    g.careers_tenant = tenant
+    g.tenant = tenant
     g.tenant_token = tenancy.enter(tenant)  # left by core's teardown (leave_tenant)
 
 
 @bp.url_defaults
 def _slug(endpoint, values):
-    if "slug" not in values and g.get("careers_tenant") is not None:
-        values["slug"] = g.careers_tenant.slug
+    if "slug" not in values and g.get("tenant") is not None:
+        values["slug"] = g.tenant.slug
 
 
 def _open_job(job_id) -> Job:
@@ -106,7 +109,7 @@ def _public(job: Job) -> dict:
 @bp.get("/<slug>/jobs")
 def jobs():
     """Open jobs of the tenant; `?format=json` for JSON."""
-    tenant = g.careers_tenant
+    tenant = g.tenant
     open_jobs = db.session.scalars(sa.select(Job).where(Job.status == "open")
                                    .order_by(Job.published_at.desc(), Job.id)).all()
     if request.args.get("format") == "json":
@@ -120,8 +123,14 @@ def job(job_id):
     job = _open_job(job_id)
     if request.args.get("format") == "json":
         return jsonify(_public(job))
-    return render_template("recruitment/careers_job.html", tenant=g.careers_tenant, job=job, form={}, errors={},
-                           posting=job_posting(job, g.careers_tenant), applied=request.args.get("applied") == "1")
+    return render_template("recruitment/careers_job.html", tenant=g.tenant, job=job, form={}, errors={},
+                           posting=job_posting(job, g.tenant), applied=request.args.get("applied") == "1")
+
+
+@bp.get("/<slug>/logo")
+def logo():
+    """The tenant's logo: public here, as on any careers page."""
+    return logo_response(g.tenant)
 
 
 def _apply_limit():
@@ -164,8 +173,8 @@ def apply(job_id):
     if errors:
         if as_json:
             return problem(422, "The request has invalid fields.", errors)
-        return render_template("recruitment/careers_job.html", tenant=g.careers_tenant, job=job, form=raw,
-                               errors=errors, posting=job_posting(job, g.careers_tenant), applied=False), 422
+        return render_template("recruitment/careers_job.html", tenant=g.tenant, job=job, form=raw,
+                               errors=errors, posting=job_posting(job, g.tenant), applied=False), 422
     return _received(as_json)
 
 

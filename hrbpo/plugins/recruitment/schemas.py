@@ -3,17 +3,18 @@ from datetime import timezone
 import marshmallow as ma
 
 from hrbpo.core.api.schemas import Schema, money, text
+from hrbpo.core.i18n import N_
 from hrbpo.core.people.models import EMPLOYMENT_TYPES
 from hrbpo.plugins.recruitment.models import JOB_STATUSES, RECOMMENDATIONS, SOURCES, STAGE_KINDS
 
 
 def _plausible(value):
     if not 1900 <= value.year <= 2200:
-        raise ma.ValidationError("Must be a real date (year 1900–2200).")
+        raise ma.ValidationError(N_("Must be a real date (year 1900–2200)."))
 
 
 def _currency(**kw):
-    return ma.fields.String(validate=ma.validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code."), **kw)
+    return ma.fields.String(validate=ma.validate.Regexp(r"^[A-Z]{3}$", error=N_("Use a three-letter ISO 4217 code.")), **kw)
 
 
 class StageSchema(Schema):
@@ -44,7 +45,7 @@ class JobSchema(Schema):
     department = text(100, allow_none=True)
     location = text(200, allow_none=True)
     country = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^[A-Z]{2}$",
-                                                                            error="Use an ISO 3166 alpha-2 code."))
+                                                                            error=N_("Use an ISO 3166 alpha-2 code.")))
     remote = ma.fields.Boolean()
     employment_type = ma.fields.String(validate=ma.validate.OneOf(EMPLOYMENT_TYPES))
     openings = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
@@ -176,10 +177,10 @@ class HireSchema(Schema):
 
 def _ratings(value):
     if not value:
-        raise ma.ValidationError("Rate at least one criterion.")
+        raise ma.ValidationError(N_("Rate at least one criterion."))
     for criterion, rating in value.items():
         if not criterion.strip() or len(criterion) > 80:
-            raise ma.ValidationError("Criteria names are 1–80 characters.")
+            raise ma.ValidationError(N_("Criteria names are 1–80 characters."))
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise ma.ValidationError(f"{criterion}: a rating is a whole number from 1 to 5.")
 

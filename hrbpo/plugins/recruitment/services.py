@@ -15,14 +15,11 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.tenants.models import TenantModule
 from hrbpo.core.tenants.services import module_settings
+from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer,
                                               RejectionReason, Stage, StageChange)
 
 MODULE = "recruitment"
-DEFAULT_STAGES = (("Applied", "screen"), ("Phone screen", "screen"), ("Interview", "interview"),
-                  ("Offer", "offer"), ("Hired", "hired"), ("Rejected", "rejected"))
-DEFAULT_REASONS = ("Not enough experience", "Skills do not match", "Salary expectations too high",
-                   "Position filled", "Candidate withdrew", "No response from candidate")
 JOB_FIELDS = ("title", "description", "department", "location", "country", "remote", "employment_type", "openings",
               "hiring_manager_id", "salary_min", "salary_max", "currency", "valid_through")
 
@@ -51,10 +48,10 @@ def save_settings(changes: dict) -> dict:
 def seed_defaults():
     """Default pipeline and rejection reasons for a tenant switching the module on."""
     if db.session.scalars(sa.select(Stage.id)).first() is None:
-        for position, (name, kind) in enumerate(DEFAULT_STAGES):
+        for position, (name, kind) in enumerate(defaults.STAGES):
             db.session.add(Stage(name=name, kind=kind, position=position))
     if db.session.scalars(sa.select(RejectionReason.id)).first() is None:
-        for position, label in enumerate(DEFAULT_REASONS):
+        for position, label in enumerate(defaults.REASONS):
             db.session.add(RejectionReason(label=label, position=position))
     db.session.flush()
 

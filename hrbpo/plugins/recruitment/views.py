@@ -15,6 +15,8 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.plugins import Card
+from hrbpo.core.portal.messages import form_message
+from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment import interviews as interviewing
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import (JOB_STATUSES, RECOMMENDATIONS, STAGE_KINDS, Application, Job, Offer,
@@ -31,7 +33,9 @@ def _labels():
             "culture_add": _("Culture add"), "strong_yes": _("Strong yes"), "yes": _("Yes"), "no": _("No"),
             "strong_no": _("Strong no"), "draft": _("Draft"), "open": _("Open"), "on_hold": _("On hold"),
             "closed": _("Closed"), "sent": _("Sent"), "accepted": _("Accepted"), "declined": _("Declined"),
-            "active": _("Active"), "hired": _("Hired"), "rejected": _("Rejected"), "publish": _("Publish"),
+            "active": _("Active"), "hired": _("Hired"), "rejected": _("Rejected"), "screen": _("Screening"),
+            "interview": _("Interview"), "offer": _("Offer"), "careers": _("Careers page"), "referral": _("Referral"),
+            "agency": _("Agency"), "manual": _("Manual"), "publish": _("Publish"),
             "hold": _("Put on hold"), "close": _("Close"), "send": _("Mark sent"), "accept": _("Accepted"),
             "decline": _("Declined")}
 
@@ -39,6 +43,10 @@ def _labels():
 @bp.app_template_global("recruitment_label")
 def recruitment_label(key):
     return _labels().get(key, key)
+
+
+# Stored stage names and rejection reasons: the seeded defaults in the page's language.
+bp.add_app_template_filter(defaults.shown, "recruitment_text")
 
 
 def _done(message, target):
@@ -50,8 +58,8 @@ def _done(message, target):
 
 def _failed(exc: DomainError, target):
     db.session.rollback()
-    details = [f"{k}: {' '.join(v)}" for k, v in (exc.errors or {}).items()]
-    flash(" ".join([exc.detail, *details]).strip(), "error")
+    details = [f"{k}: {' '.join(form_message(m) for m in v)}" for k, v in (exc.errors or {}).items()]
+    flash(" ".join([form_message(exc.detail), *details]).strip(), "error")
     return redirect(target, 303)
 
 
@@ -314,10 +322,11 @@ def pipeline_settings():
                 continue
             rows.append((request.form.get(f"position_{index}", index, type=int), index, {
                 "id": _uuid(request.form[f"id_{index}"]) if request.form.get(f"id_{index}") else None,
-                "name": name[:80], "kind": request.form.get(f"kind_{index}", "screen")}))
+                "name": defaults.stored(name[:80]), "kind": request.form.get(f"kind_{index}", "screen")}))
         try:
             services.replace_stages([item for _, _, item in sorted(rows, key=lambda r: r[:2])])
-            services.replace_rejection_reasons(request.form.get("reasons", "").splitlines())
+            services.replace_rejection_reasons([defaults.stored(line.strip())
+                                                for line in request.form.get("reasons", "").splitlines()])
             days = request.form.get("retention_days", type=int)
             if not days or not 1 <= days <= 3650:
                 raise Invalid({"retention_days": [_("Give a number of days from 1 to 3650.")]})

@@ -50,12 +50,20 @@ def test_session_cookie_flags(browser, tenant_a):
 
 def test_security_headers_on_pages(browser, tenant_a):
     page = signed_in(browser, "hr@tenant-a.test")
-    for url in ("/login", "/t/tenant-a/", "/t/tenant-a/employees/", "/t/tenant-a/nope"):
-        headers = page.get(url).headers
-        csp = headers["Content-Security-Policy"]
-        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
-        assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"]
+    responses = {url: page.get(url) for url in (
+        "/login", "/t/tenant-a/", "/t/tenant-a/employees/", "/t/tenant-a/nope", "/nope", "/t/tenant-a/recruitment/",
+        "/careers/nobody/jobs", "/static/hrbpo.css", "/api/v1/tenants/nobody/employees", "/logout", "/ops/")}
+    responses["POST without CSRF"] = page.post("/t/tenant-a/settings", {"timezone": "UTC"}, csrf=False)
+    statuses = {url: r.status_code for url, r in responses.items()}
+    assert statuses == {"/login": 200, "/t/tenant-a/": 200, "/t/tenant-a/employees/": 200, "/t/tenant-a/nope": 404,
+                        "/nope": 404, "/t/tenant-a/recruitment/": 404, "/careers/nobody/jobs": 404,
+                        "/static/hrbpo.css": 200, "/api/v1/tenants/nobody/employees": 404, "/logout": 405, "/ops/": 403,
+                        "POST without CSRF": 400}
+    for url, r in responses.items():
+        csp = r.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp, url
+        assert r.headers["X-Content-Type-Options"] == "nosniff", url
+        assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
 
 
 def test_next_is_followed_only_when_local(browser, tenant_a):
@@ -96,6 +104,64 @@ def test_totp_login_needs_a_code(browser, tenant_a):
     r = page.post("/login/verify", {"code": pyotp.TOTP(secret).now()})
     assert r.status_code == 303 and r.headers["Location"] == "/t/tenant-a/"
     assert page.get("/t/tenant-a/").status_code == 200
+
+
+def _code(secret, steps=0):
+    """The authenticator code `steps` 30-second steps from now."""
+    import time
+
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps)
+
+
+def _password_done(browser, email):
+    page = browser()
+    assert page.login(email).headers["Location"] == "/login/verify"
+    return page
+
+
+def test_a_used_totp_code_does_not_sign_in_again(browser, tenant_a):
+    secret = enable_2fa("hr@tenant-a.test")
+    code = _code(secret)
+    assert _password_done(browser, "hr@tenant-a.test").post("/login/verify", {"code": code}).status_code == 303
+    again = _password_done(browser, "hr@tenant-a.test")
+    assert again.post("/login/verify", {"code": code}).status_code == 401  # replayed within its window
+    assert again.post("/login/verify", {"code": _code(secret, -1)}).status_code == 401  # older than the one used
+    assert again.post("/login/verify", {"code": _code(secret, 1)}).status_code == 303  # the next one is fresh
+
+
+def test_two_concurrent_sign_ins_with_one_code_let_one_in(browser, tenant_a):
+    import threading
+
+    secret = enable_2fa("hr@tenant-a.test")
+    pages = [_password_done(browser, "hr@tenant-a.test") for _ in range(2)]
+    code, barrier, statuses = _code(secret), threading.Barrier(2), []
+    tokens = [page.csrf() for page in pages]
+
+    def verify(page, token):
+        barrier.wait()
+        statuses.append(page.post("/login/verify", {"code": code, "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=verify, args=pair) for pair in zip(pages, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 401]
+
+
+def test_a_code_spent_elsewhere_is_refused_even_if_this_session_loaded_the_user_before(app, tenant_a):
+    """The check is the UPDATE in the database, not the value in memory."""
+    from hrbpo.core.auth import totp
+
+    secret = enable_2fa("hr@tenant-a.test")
+    user = db.session.scalars(sa.select(User).where(User.email == "hr@tenant-a.test")).one()
+    assert user.last_totp_step is None
+    step = totp.matching_step(secret, _code(secret))
+    with db.engine.begin() as other:
+        other.execute(sa.update(User).where(User.id == user.id).values(last_totp_step=step))
+    assert totp.verify(user, _code(secret)) is False
+    assert totp.verify(user, _code(secret, 1)) is True
+    assert user.last_totp_step == step + 1
 
 
 def test_verify_without_password_step_goes_back_to_login(browser):

@@ -51,12 +51,12 @@ def test_create_tenant_and_switch_modules(ops_browser):
     r = ops_browser.post("/ops/tenants/new", {"slug": "acme", "name": "Again", "timezone": "UTC", "locale": "en",
                                               "currency": "USD"})
     assert r.status_code == 422 and "already exists" in r.get_data(as_text=True)
-    name = next(n for n, m in plugins().modules.items() if not m.depends_on)
+    name, meta = next((n, m) for n, m in plugins().modules.items() if not m.depends_on)
     assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "1"}).status_code == 303
     html = ops_browser.get("/ops/").get_data(as_text=True)
-    assert f"<td>{name}</td>" in html
+    assert f"<td>{meta.title}</td>" in html  # the module's title, not its code
     assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "0"}).status_code == 303
-    assert f"<td>{name}</td>" not in ops_browser.get("/ops/").get_data(as_text=True)
+    assert f"<td>{meta.title}</td>" not in ops_browser.get("/ops/").get_data(as_text=True)
     assert ops_browser.post("/ops/tenants/acme/modules/nope", {"enabled": "1"}).status_code == 404
     assert ops_browser.post(f"/ops/tenants/nope/modules/{name}", {"enabled": "1"}).status_code == 404
 
@@ -84,6 +84,8 @@ def test_acting_shows_a_banner_and_audits_both_names(ops_browser, tenant_a):
     for event in (start, update):
         assert event.actor_email == ops_browser.email
         assert event.acting_as == "hr_admin@tenant-a" and event.reason == "Ticket 42: fix a name"
+    audit_page = ops_browser.get("/t/tenant-a/audit?action=employee.update").get_data(as_text=True)
+    assert ops_browser.email in audit_page and "acting as <bdi>hr_admin@tenant-a</bdi>" in audit_page
     assert "You are acting as HR admin of tenant-a" in ops_browser.get("/ops/").get_data(as_text=True)
     assert ops_browser.post("/ops/act-as/stop").status_code == 303
     stop, = events(tenant_a.id, "operator.act_as.stop")
@@ -154,3 +156,20 @@ def test_operator_users_page(ops_browser, tenant_a):
     assert "tenant-a</a>: Employee" in html
     assert ops_browser.post("/ops/users/membership", {"tenant": "nope", "email": "x@y.test",
                                                       "role": "employee"}).status_code == 404
+
+
+def test_console_speaks_the_operators_language(ops_browser, tenant_a):
+    from hrbpo.core.auth.models import User
+
+    if "recruitment" not in plugins().modules:
+        import pytest
+
+        pytest.skip("needs the recruitment module")
+    user = db.session.scalars(sa.select(User).where(User.email == ops_browser.email)).one()
+    user.locale = "nb"
+    db.session.commit()
+    html = ops_browser.get("/ops/tenants/tenant-a").get_data(as_text=True)
+    assert "<b>Rekruttering</b>" in html and "Stillinger, rekrutteringsløp" in html  # title and description
+    assert "<dd>English</dd>" in html  # the tenant's language by name, not "en"
+    assert ops_browser.post("/ops/tenants/tenant-a/modules/recruitment", {"enabled": "1"}).status_code == 303
+    assert "Rekruttering" in ops_browser.get("/ops/?q=tenant-a").get_data(as_text=True)

@@ -226,3 +226,44 @@ def test_error_pages_are_html_in_the_layout(browser, tenant_a):
     r = signed_in(browser, "emp@tenant-a.test").get("/t/tenant-a/audit")
     html = r.get_data(as_text=True)
     assert r.status_code == 403 and r.mimetype == "text/html" and "<main" in html and "403" in html
+    assert "Not allowed" in html
+
+
+def test_error_pages_speak_the_page_language(browser, tenant_a, operator):
+    assert operator.patch("/api/v1/tenants/tenant-a", json={"locale": "nb"}).status_code == 200
+    page = signed_in(browser, "emp@tenant-a.test")
+    html = page.get("/t/tenant-a/audit").get_data(as_text=True)
+    assert "Ikke tillatt" in html and "Forbidden" not in html
+    r = page.get("/t/tenant-a/recruitment/")  # a module that is off
+    html = r.get_data(as_text=True)
+    assert r.status_code == 404 and "Fant ikke siden" in html and "module is not enabled" not in html
+
+
+def test_form_errors_read_in_the_page_language(browser, tenant_a, operator):
+    assert operator.patch("/api/v1/tenants/tenant-a", json={"locale": "nb"}).status_code == 200
+    page = signed_in(browser, "hr@tenant-a.test")
+    html = page.post("/t/tenant-a/employees/new", {"first_name": "", "email": "bad", "hire_date": "2020-13-01"}
+                     ).get_data(as_text=True)
+    assert "Dette feltet må fylles ut." in html and "Ikke en gyldig e-postadresse." in html
+    assert "Ikke en gyldig dato." in html and "Missing data" not in html
+    html = page.post("/t/tenant-a/employees/new", {"first_name": "A", "last_name": "B", "email": "emp@tenant-a.test",
+                                                  "hire_date": "2020-01-01"}).get_data(as_text=True)
+    assert "Det finnes allerede en ansatt med e-post emp@tenant-a.test" in html
+    html = page.post("/t/tenant-a/employees/import", {"file": (io.BytesIO(b"first_name,last_name,email,hire_date\n,,x,\n"),
+                                                               "a.csv")}, content_type="multipart/form-data"
+                     ).get_data(as_text=True)
+    assert "first_name: Dette feltet må fylles ut." in html and "1 rad(er) har feil" in html
+    # The API keeps its English messages (clients are programs).
+    r = tenant_a.hr.post(tenant_a.url("/employees"), json={"first_name": "A"})
+    assert r.status_code == 422 and r.get_json()["errors"]["last_name"] == ["Missing data for required field."]
+
+
+def test_form_message_translates_known_messages_and_keeps_others(app):
+    from flask_babel import force_locale
+
+    from hrbpo.core.portal.messages import form_message
+
+    with app.test_request_context(), force_locale("hi"):
+        assert form_message("Longer than maximum length 100.") == "अधिकतम लंबाई 100 से अधिक है।"
+        assert form_message("email: x@y.test also appears on line 3.") == "email: x@y.test पंक्ति 3 में भी है।"
+        assert form_message("Something nobody translated.") == "Something nobody translated."

@@ -57,3 +57,37 @@ def test_hr_dashboard_and_template_editor(app, acme):
 def test_employee_cannot_open_template_editor(app, acme):
     browser = web(app, "emp@acme.test", "acme")
     assert browser.get("/t/acme/compliance/templates").status_code == 403
+
+
+def test_checklists_page_lists_filters_and_pages_in_constant_statements(app, acme, other, count_queries):
+    from compliance_helpers import add_employee, move_due
+
+    onboarding, policies = make_template(acme), make_template(acme, {"name": "Policies", "items": [
+        {"title": "Read the policy", "due_days": 10}]})
+    assign(acme, onboarding["id"])
+    late = assign(acme, policies["id"], [acme.employee_id, add_employee(acme, "ola@acme.test")])
+    move_due(acme, late[0]["items"][0]["id"], 2)
+    assign(other, make_template(other, {"name": "Other's list", "items": [{"title": "x", "due_days": 1}]})["id"])
+    hr = web(app, "hr@acme.test", "acme")
+    html = hr.get("/t/acme/compliance/").get_data(as_text=True)
+    assert 'href="/t/acme/compliance/checklists"' in html
+    assert f'href="/t/acme/compliance/checklists?template_id={policies["id"]}"' in html
+    html = hr.get("/t/acme/compliance/checklists").get_data(as_text=True)
+    assert html.count("/t/acme/compliance/checklists/") == 3 and "Other's list" not in html
+    assert "Nordmann" in html and "Erin" in html
+    overdue = hr.get("/t/acme/compliance/checklists?status=overdue").get_data(as_text=True)
+    assert overdue.count("/t/acme/compliance/checklists/") == 1 and late[0]["id"] in overdue
+    by_template = hr.get(f"/t/acme/compliance/checklists?template_id={onboarding['id']}").get_data(as_text=True)
+    assert by_template.count("/t/acme/compliance/checklists/") == 1
+    assert hr.get("/t/acme/compliance/checklists?template_id=nonsense&status=bogus").status_code == 200
+    # The employee sees their own only.
+    mine = web(app, "emp@acme.test", "acme").get("/t/acme/compliance/checklists").get_data(as_text=True)
+    assert mine.count("/t/acme/compliance/checklists/") == 2 and "Nordmann" not in mine
+    # No statement per row: more checklists, same count.
+    with count_queries() as few:
+        assert hr.get("/t/acme/compliance/checklists").status_code == 200
+    for _ in range(3):
+        assign(acme, policies["id"])
+    with count_queries() as many:
+        assert hr.get("/t/acme/compliance/checklists").status_code == 200
+    assert many.count == few.count

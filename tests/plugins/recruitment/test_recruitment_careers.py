@@ -135,3 +135,56 @@ def test_apply_form_with_wrong_resume_type(client, rec, jobs):
                     content_type="multipart/form-data")
     assert r.status_code == 422 and "PDF" in r.get_data(as_text=True)
     assert rec.hr.get(rec.url("/recruitment/applications")).get_json()["total"] == 0
+
+
+def _publish_at(app, job_id, when):
+    import uuid
+
+    import sqlalchemy as sa
+
+    from hrbpo.core import tenancy
+    from hrbpo.core.db import db
+    from hrbpo.plugins.recruitment.models import Job
+
+    with app.app_context(), tenancy.all_tenants():
+        db.session.execute(sa.update(Job).where(Job.id == uuid.UUID(job_id)).values(published_at=when))
+        db.session.commit()
+
+
+def test_careers_pages_speak_the_tenants_language_with_dates_in_its_time_zone(app, client, operator, rec, jobs):
+    from datetime import datetime, timezone
+
+    assert operator.patch(f"/api/v1/tenants/{rec.slug}", json={"locale": "nb", "timezone": "Pacific/Auckland"}
+                          ).status_code == 200
+    # Late evening in UTC is the next morning in Auckland.
+    _publish_at(app, jobs["open"]["id"], datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc))
+    for path in ("/jobs", f"/jobs/{jobs['open']['id']}"):
+        html = client.get(f"/careers/{rec.slug}{path}", headers={"Accept-Language": "hi, en;q=0.5"}).get_data(as_text=True)
+        assert '<html lang="nb" dir="ltr">' in html, path
+        assert "2. mars 2026" in html and "1. mars" not in html, path
+    html = client.get(f"/careers/{rec.slug}/jobs/{jobs['open']['id']}").get_data(as_text=True)
+    assert "Send søknad" in html  # the form, too
+
+
+def test_careers_page_in_urdu_reads_right_to_left(client, operator, rec, jobs):
+    assert operator.patch(f"/api/v1/tenants/{rec.slug}", json={"locale": "ur"}).status_code == 200
+    html = client.get(f"/careers/{rec.slug}/jobs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in html
+
+
+def test_careers_page_shows_the_tenants_logo_to_anyone(client, rec, jobs, signed_in):
+    import io
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    anonymous = client.get(f"/careers/{rec.slug}/jobs").get_data(as_text=True)
+    assert f'src="/careers/{rec.slug}/logo"' not in anonymous
+    assert client.get(f"/careers/{rec.slug}/logo").status_code == 404  # none yet
+    hr = signed_in(f"hr@{rec.slug}.test")
+    r = hr.post(f"/t/{rec.slug}/settings", {"timezone": "UTC", "locale": "en", "currency": "USD",
+                                            "logo": (io.BytesIO(png), "logo.png")}, content_type="multipart/form-data")
+    assert r.status_code == 303
+    html = client.get(f"/careers/{rec.slug}/jobs").get_data(as_text=True)
+    assert f'src="/careers/{rec.slug}/logo"' in html and "/t/" not in html  # not the members-only URL
+    logo = client.get(f"/careers/{rec.slug}/logo")
+    assert logo.status_code == 200 and logo.data == png and logo.headers["Content-Disposition"] == "inline"
+    assert client.get(f"/t/{rec.slug}/logo").status_code == 302  # the portal's stays for members

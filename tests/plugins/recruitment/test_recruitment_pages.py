@@ -94,6 +94,12 @@ def test_dashboard_card(rec, open_job, signed_in):
     assert "1 open jobs" in html
 
 
+def test_employee_without_interviews_gets_no_card_and_a_working_home(rec, open_job, signed_in):
+    open_job(rec)
+    r = signed_in("emp@acme.test").get(f"/t/{rec.slug}/")
+    assert r.status_code == 200 and "upcoming interviews" not in r.get_data(as_text=True)
+
+
 def test_settings_page_edits_pipeline(rec, open_job, apply_to, signed_in):
     apply_to(rec, open_job(rec)["id"])
     page = signed_in("hr@acme.test")
@@ -117,3 +123,35 @@ def test_settings_page_edits_pipeline(rec, open_job, apply_to, signed_in):
     r = page.post(url, form)
     assert r.status_code == 303 and "cannot be deleted" in page.get(url).get_data(as_text=True)
     assert len(rec.hr.get(rec.url("/recruitment/stages")).get_json()) == 6
+
+
+def test_default_stages_and_reasons_show_in_the_page_language_and_stay_defaults(rec, operator, open_job, apply_to,
+                                                                                 signed_in):
+    job = open_job(rec)
+    apply_to(rec, job["id"])
+    assert operator.patch(f"/api/v1/tenants/{rec.slug}", json={"locale": "nb"}).status_code == 200
+    page = signed_in("hr@acme.test")
+    board = page.get(f"/t/{rec.slug}/recruitment/jobs/{job['id']}").get_data(as_text=True)
+    assert "Telefonintervju" in board and "Phone screen" not in board
+    url = f"/t/{rec.slug}/recruitment/settings"
+    settings = page.get(url).get_data(as_text=True)
+    assert 'value="Telefonintervju"' in settings and "For lite erfaring" in settings
+    assert '<option value="interview" selected>Intervju</option>' in settings  # kinds in words, too
+    # Saving the page unchanged keeps the stored defaults English (as the API has them) ...
+    stages = rec.hr.get(rec.url("/recruitment/stages")).get_json()
+    reasons = [r["label"] for r in rec.hr.get(rec.url("/recruitment/rejection-reasons")).get_json()]
+    form = {"rows": str(len(stages) + 1), "retention_days": "90",
+            "reasons": "For lite erfaring\nFor langt unna\n"}
+    for i, stage in enumerate(stages):
+        form.update({f"id_{i}": stage["id"], f"name_{i}": {"Phone screen": "Telefonintervju"}.get(stage["name"],
+                                                                                                   stage["name"]),
+                     f"kind_{i}": stage["kind"], f"position_{i}": str(i)})
+    form["name_3"] = "Tilbud og lønn"  # ... and a name a person typed is kept as typed
+    assert page.post(url, form).status_code == 303
+    after = [s["name"] for s in rec.hr.get(rec.url("/recruitment/stages")).get_json()]
+    assert after == ["Applied", "Phone screen", "Interview", "Tilbud og lønn", "Hired", "Rejected"]
+    assert [r["label"] for r in rec.hr.get(rec.url("/recruitment/rejection-reasons")).get_json()] == [
+        "Not enough experience", "For langt unna"]
+    assert "Not enough experience" in reasons
+    board = page.get(f"/t/{rec.slug}/recruitment/jobs/{job['id']}").get_data(as_text=True)
+    assert "Tilbud og lønn" in board and "Søkt" in board
