@@ -44,7 +44,8 @@ NOT_FOR = {
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
                  "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
-                 "/benefits/windows", "/benefits/windows/<id>", "/benefits/life-events",
+                 "/benefits/windows", "/benefits/windows/<id>", "/benefits/life-events", "/benefits/eligibility",
+                 "/benefits/plans/<id>/edit", "/benefits/windows/<id>/edit", "/benefits/settings",
                  "/compliance/templates", "/compliance/templates/new", "/compliance/templates/<id>"},
 }
 
@@ -65,11 +66,11 @@ class Walk:
     """A tenant with every module and its demo records in `locale`, one
     browser context (a role in that language) and what is wrong where."""
 
-    def __init__(self, browser, live, locale):
+    def __init__(self, browser, live, locale, slug=SLUG, modules=MODULES):
         self.live = live
-        kit = live.tenant(SLUG, modules=MODULES)
-        assert kit.operator.patch(f"/api/v1/tenants/{SLUG}", json={"locale": locale}).status_code == 200
-        live.seed_demo(SLUG)
+        self.kit = kit = live.tenant(slug, modules=modules)
+        assert kit.operator.patch(f"/api/v1/tenants/{slug}", json={"locale": locale}).status_code == 200
+        live.seed_demo(slug)
         self.context = browser.new_context(bypass_csp=True, viewport=PHONE, locale=locale)  # the CSP refuses axe
         self.context.set_default_timeout(10_000)
         self.context.add_init_script(AXE)

@@ -35,28 +35,28 @@ def test_enrolment_wizard_on_a_phone(live, page):
 
 
 def test_hr_benefits_pages_fit_a_phone_and_pass_axe(browser, live):
-    from test_e2e_accessibility import checking_context, problems_on
+    """The HR pages in states the demo alone does not reach: an eligibility
+    change to review, every plan listed, a form sent back with errors."""
+    from test_e2e_accessibility import Walk, _assert_clean
 
-    kit = live.tenant("ben-hr-e2e", ["benefits"])
-    live.seed_demo("ben-hr-e2e")
+    walk = Walk(browser, live, "en", slug="ben-hr-e2e", modules=["benefits"])
+    kit = walk.kit
     plan = kit.hr.get(kit.url("/benefits/plans")).get_json()["items"][0]
     window = kit.hr.get(kit.url("/benefits/windows")).get_json()["items"][0]
     # An employee who lost eligibility gives the review list a row.
     employee = kit.hr.get(kit.url("/employees?per_page=200")).get_json()["items"][-1]
     kit.hr.patch(kit.url(f"/benefits/plans/{plan['id']}"), json={"min_hours": 30})
     kit.hr.patch(kit.url(f"/employees/{employee['id']}"), json={"hours_per_week": 10})
-    context = checking_context(browser)
-    page = context.new_page()
-    live.sign_in(page, "hr@ben-hr-e2e.test")
+    walk.sign_in("hr@ben-hr-e2e.test")
     base = "/t/ben-hr-e2e/benefits"
-    problems = {path: problems_on(page, live, base + path) for path in (
-        "/plans", f"/plans/{plan['id']}/edit", "/plans?status=all", "/windows", f"/windows/{window['id']}",
-        f"/windows/{window['id']}/edit", "/eligibility", "/life-events", "/settings", "/")}
+    for path in ("/plans", f"/plans/{plan['id']}/edit", "/plans?status=all", "/windows", f"/windows/{window['id']}",
+                 f"/windows/{window['id']}/edit", "/eligibility", "/life-events", "/settings", "/"):
+        walk.visit(base + path)
+    page = walk.page
     page.goto(live.url(f"{base}/plans/{plan['id']}/edit"))
     page.get_by_label("Name", exact=True).fill("")
     page.get_by_role("button", name="Save plan").click()
     expect(page.locator("#name-error")).to_be_visible()
-    assert live.fits(page)
+    walk.check("plan form with errors")
     live.screenshot(page, "benefits-plan-edit-errors-phone")
-    context.close()
-    assert not {path: found for path, found in problems.items() if found}
+    _assert_clean(walk)

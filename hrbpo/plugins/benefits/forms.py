@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, FormField, IntegerField, SelectField, SelectMultipleField, StringField, \
     TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -66,7 +67,7 @@ class ApiForm(FlaskForm):
 
 class PlanForm(ApiForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k, LABELS[k]) for k in PLAN_KINDS])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in PLAN_KINDS])
     carrier = StringField(_l("Carrier"), validators=[Optional(), Length(max=200)])
     carrier_id = StringField(_l("Carrier identifier (FEIN)"), validators=[Optional(), Length(max=80)])
     group_number = StringField(_l("Group policy number"), validators=[Optional(), Length(max=50)])
@@ -75,13 +76,13 @@ class PlanForm(ApiForm):
     plan_year_starts_on = DateField(_l("Plan year starts"), validators=[Optional()])
     plan_year_ends_on = DateField(_l("Plan year ends"), validators=[Optional()])
     employment_types = Checkboxes(_l("Who may join (none ticked: everyone)"),
-                                  choices=[(t, EMPLOYMENT_LABELS[t]) for t in EMPLOYMENT_TYPES])
+                                  choices=[SelectChoice(t, EMPLOYMENT_LABELS[t]) for t in EMPLOYMENT_TYPES])
     min_hours = IntegerField(_l("Minimum hours a week"), validators=[Optional(), NumberRange(min=0, max=168)])
     waiting_days = IntegerField(_l("Waiting period after hire (days)"), default=0,
                                 validators=[Optional(), NumberRange(min=0, max=365)])
     child_age_limit = IntegerField(_l("Children covered until age"), default=26,
                                    validators=[Optional(), NumberRange(min=0, max=30)])
-    period = SelectField(_l("Prices are per"), choices=[(p, LABELS[p]) for p in PERIODS])
+    period = SelectField(_l("Prices are per"), choices=[SelectChoice(p, LABELS[p]) for p in PERIODS])
     employee = FormField(TierForm)
     employee_spouse = FormField(TierForm)
     employee_children = FormField(TierForm)
@@ -139,7 +140,7 @@ class PlanForm(ApiForm):
 
 class WindowForm(ApiForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k, LABELS[k]) for k in WINDOW_KINDS])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in WINDOW_KINDS])
     starts_on = DateField(_l("Opens on"), validators=[DataRequired()])
     ends_on = DateField(_l("Closes on"), validators=[DataRequired()],
                         description=_l("Employees can enrol up to and including this day."))
@@ -148,8 +149,8 @@ class WindowForm(ApiForm):
 
     def __init__(self, *args, plans=(), window=None, **kw):
         super().__init__(*args, obj=window, **kw)
-        self.plan_ids.choices = [(str(p.id), f"{p.name} ({label(p.kind)})"
-                                  + (f" – {label('archived')}" if p.archived_at else "")) for p in plans]
+        self.plan_ids.choices = [SelectChoice(str(p.id), f"{p.name} ({label(p.kind)})"
+                                              + (f" – {label('archived')}" if p.archived_at else "")) for p in plans]
         if window is not None:
             del self.kind  # a window's kind cannot change
             if not self.is_submitted():
@@ -166,7 +167,7 @@ class WindowForm(ApiForm):
 
 
 class SettingsForm(ApiForm):
-    pay_frequency = SelectField(_l("Employees are paid"), choices=[(k, LABELS[k]) for k in PAY_PERIODS],
+    pay_frequency = SelectField(_l("Employees are paid"), choices=[SelectChoice(k, LABELS[k]) for k in PAY_PERIODS],
                                 description=_l("Costs per paycheck and per year follow from it; elections "
                                                "already submitted keep theirs."))
     new_hire_window_days = IntegerField(_l("Days a new hire has to choose"),
