@@ -18,7 +18,7 @@ class Config:
     connections: int = 4
     workers: int = 2                   # gunicorn --workers
     threads: int = 2                   # gunicorn --threads (gthread)
-    rounds: int = 2                    # interleaved on/off rounds for S8
+    rounds: int = 3                    # interleaved rounds (S2: app/reference, S8: RLS on/off)
     per_page: int = 50
     seed: int = 20240601
     only: set = field(default_factory=set)

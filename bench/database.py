@@ -95,8 +95,13 @@ def owner_connection(**kw) -> psycopg.Connection:
 
 
 def serve():
-    """The app gunicorn runs (`bench.database:serve()`), with the bench's plugins."""
+    """The app gunicorn runs (`bench.database:serve()`), with the bench's
+    plugins, set up as wsgi.py sets it up (garbage collector frozen after it)."""
+    import gc
+
     names = os.environ.get("HRBPO_BENCH_PLUGINS", "*")
     from hrbpo import create_app
 
-    return create_app(plugins=None if names == "*" else [n for n in names.split(",") if n])
+    app = create_app(plugins=None if names == "*" else [n for n in names.split(",") if n])
+    gc.freeze()
+    return app

