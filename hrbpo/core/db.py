@@ -206,6 +206,8 @@ def end_read_only_transaction(exc=None):
     reach its prepare threshold and PostgreSQL plans each query afresh on
     every request (about 0.4 ms per list query with its RLS policies). Anything
     pending, written or failed still rolls back."""
+    if not db.session.registry.has():
+        return  # the request never used the database
     session = db.session()
     if exc is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
