@@ -65,10 +65,15 @@ def environment(rls: bool = True, plugins=None) -> dict:
 
 
 def make_app(rls: bool = True, plugins=None):
+    """The app in this process (S6, S3), frozen for the collector as wsgi.py freezes it."""
+    import gc
+
     os.environ.update(environment(rls, plugins))
     from hrbpo import create_app
 
-    return create_app({"HRBPO_CHECK_MIGRATIONS": False, "HRBPO_APP_ROLE": ROLE}, plugins=plugins)
+    app = create_app({"HRBPO_CHECK_MIGRATIONS": False, "HRBPO_APP_ROLE": ROLE}, plugins=plugins)
+    gc.freeze()
+    return app
 
 
 def migrate_in_subprocess(plugins=None) -> bool:

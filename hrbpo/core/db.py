@@ -1,6 +1,9 @@
 """Database: SQLAlchemy models, the TenantScoped mixin and the hooks that keep
 every tenant inside its own rows (DESIGN decisions 1 and 2)."""
+import os
 import sqlite3
+import struct
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -34,6 +37,20 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 def new_id() -> uuid.UUID:
     """A time-ordered UUID (v7): index-friendly and safe to make in the app."""
     return uuid.UUID(int=uuid6.uuid7().int)
+
+
+_V7 = 0x7 << 76 | 0b10 << 62
+
+
+def new_ids(n: int) -> list[uuid.UUID]:
+    """`n` UUIDv7s for a bulk insert, increasing: one clock reading, a 12-bit
+    sequence per millisecond (RFC 9562's counter method) and 62 random bits
+    each, from one read of the OS's randomness (new_id per row was a third
+    of a 100,000-row import's Python time)."""
+    start, entropy = time.time_ns() // 1_000_000, os.urandom(8 * n)
+    mask, unpack = (1 << 62) - 1, struct.Struct(f">{n}Q").unpack
+    return [uuid.UUID(int=(start + i // 4096) << 80 | _V7 | (i % 4096) << 64 | random & mask)
+            for i, random in enumerate(unpack(entropy))]
 
 
 def utcnow() -> datetime:

@@ -81,3 +81,12 @@ def test_rls_reads_tenant_setting_once_per_statement(tenant_a):
         assert db.session.execute(sa.text("SELECT count(*) FROM employees")).scalar() == 1
     with tenancy.tenant_context(uuid.uuid4()):
         assert db.session.execute(sa.text("SELECT count(*) FROM employees")).scalar() == 0
+
+
+def test_bulk_ids_are_unique_increasing_uuid7():
+    from hrbpo.core.db import new_id, new_ids
+
+    ids = new_ids(10_000)
+    assert len(set(ids)) == 10_000 and ids == sorted(ids)
+    assert {i.version for i in ids} == {7} and {i.variant for i in ids} == {uuid.RFC_4122}
+    assert new_ids(0) == [] and new_id().version == 7

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from hrbpo.core import audit, tenancy
-from hrbpo.core.db import db, new_id, utcnow
+from hrbpo.core.db import db, new_ids, utcnow
 from hrbpo.core.errors import Invalid
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import EmployeeSchema
@@ -145,13 +145,20 @@ DEFAULTS = {"employment_type": "full_time", "hours_per_week": 40, "date_of_birth
 def insert(records: list[dict], progress=None) -> int:
     tenant_id, now = tenancy.require_tenant_id(), utcnow()
     write = _unnest_batch if db.session.get_bind().dialect.name == "postgresql" else _executemany_batch
+    # Columns the file has vary by row; the others are the same for every row.
+    given = set().union(*records) if records else set()
+    same = {"tenant_id": tenant_id, "status": "active", "created_at": now,
+            **{k: v for k, v in DEFAULTS.items() if k not in given}}
+    fill = {k: v for k, v in DEFAULTS.items() if k in given}
     for start in range(0, len(records), BATCH):
         batch = []
-        for data in records[start:start + BATCH]:
-            national_id = data.get("national_id")
-            batch.append({**DEFAULTS, **data, "id": new_id(), "national_id": national_id,
-                          "national_id_last4": national_id[-4:] if national_id else None})
-        write(batch, {"tenant_id": tenant_id, "status": "active", "created_at": now})
+        for data, id_ in zip(records[start:start + BATCH], new_ids(min(BATCH, len(records) - start))):
+            row = {**fill, **data, "id": id_}
+            if "national_id" in given:
+                national_id = row.setdefault("national_id", None)
+                row["national_id_last4"] = national_id[-4:] if national_id else None
+            batch.append(row)
+        write(batch, same)
         if progress:
             progress(len(batch))
     audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": len(records)})
