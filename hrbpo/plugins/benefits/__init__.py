@@ -4,15 +4,17 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hrbpo.core.db import db
+from hrbpo.core.i18n import N_
 from hrbpo.core.plugins import PluginMeta, hookimpl
 from hrbpo.core.plugins.types import Card, NavItem, PeriodicTask, Permission, Task, WorkItem
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
-                  description="Benefit plans, enrolment windows, self-service enrolment and carrier 834 feeds")
+                  description=N_("Benefit plans, enrolment windows, self-service enrolment and carrier 834 feeds"))
 BASE = "/t/{slug}/benefits/"
 
 
@@ -111,18 +113,19 @@ def employee_tasks(tenant, employee):
 @hookimpl
 def work_queue(tenant):
     from hrbpo.plugins.benefits import eligibility
+    from hrbpo.plugins.benefits.labels import label
     from hrbpo.plugins.benefits.models import LifeEvent
 
     base = BASE.format(slug=tenant.slug)
     events = db.session.scalars(sa.select(LifeEvent).where(LifeEvent.status == "pending")
                                 .order_by(LifeEvent.created_at)).all()
     lost = db.session.scalars(eligibility.to_review()).all()
-    return [WorkItem(tenant.slug, "benefits.life_event", f"Life event to approve: {e.kind.replace('_', ' ')} "
-                     f"({e.employee.full_name})", base + "life-events", extra={"event_id": str(e.id)})
-            for e in events] + [
-        WorkItem(tenant.slug, "benefits.eligibility_lost", f"Coverage ending, eligibility lost: {c.plan.name} "
-                 f"({c.employee.full_name})", base + "eligibility", due_on=c.effective_on,
-                 extra={"change_id": str(c.id)}) for c in lost]
+    return [WorkItem(tenant.slug, "benefits.life_event",
+                     _("Life event to approve: %(event)s (%(name)s)", event=label(e.kind), name=e.employee.full_name),
+                     base + "life-events", extra={"event_id": str(e.id)}) for e in events] + [
+        WorkItem(tenant.slug, "benefits.eligibility_lost",
+                 _("Coverage ending, eligibility lost: %(plan)s (%(name)s)", plan=c.plan.name, name=c.employee.full_name),
+                 base + "eligibility", due_on=c.effective_on, extra={"change_id": str(c.id)}) for c in lost]
 
 
 @hookimpl
