@@ -200,19 +200,22 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany):
         conn.info[_WROTE] = True
 
 
+def _forget_transaction(info: dict):
+    info.pop(_RLS_SENT, None)
+    info.pop(_WROTE, None)
+
+
 @event.listens_for(sa.engine.Engine, "commit")
 @event.listens_for(sa.engine.Engine, "rollback")
 def _transaction_ended(conn):
-    conn.info.pop(_RLS_SENT, None)
-    conn.info.pop(_WROTE, None)
+    _forget_transaction(conn.info)
 
 
 @event.listens_for(sa.pool.Pool, "checkin")
 def _forget_on_return(dbapi_connection, connection_record):
     """The pool rolls back a returned connection without Connection events."""
     if connection_record is not None:
-        connection_record.info.pop(_RLS_SENT, None)
-        connection_record.info.pop(_WROTE, None)
+        _forget_transaction(connection_record.info)
 
 
 def end_read_only_transaction(exc=None):

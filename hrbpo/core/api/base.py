@@ -1,8 +1,8 @@
 """The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
+import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, request
-import flask_smorest
 from flask_smorest import Api
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException

@@ -68,9 +68,11 @@ def tenant_by_slug(slug: str) -> Tenant | None:
     return request_cache(("tenant", slug), lambda: db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first())
 
 
-def access_for(user: User, tenant: Tenant) -> Access | None:
-    """The caller's rights in `tenant`, or None when they may not see it at all."""
-    return _access(user, tenant, None if user.is_operator else services.membership_in(user, tenant))
+def access_to(user: User, slug: str) -> tuple[Tenant | None, Access | None]:
+    """The tenant named `slug` and the caller's rights there (None when they
+    may not see it at all), from one statement per request."""
+    tenant, membership = services.tenant_with_membership(user, slug)
+    return tenant, (_access(user, tenant, membership) if tenant else None)
 
 
 def _access(user: User, tenant: Tenant, membership) -> Access | None:
@@ -88,8 +90,7 @@ def enter_tenant(slug: str) -> Tenant:
     """Make `slug` the current tenant for this request, or abort 401/404."""
     if g.get("user") is None:
         abort(401)
-    tenant, membership = services.tenant_with_membership(g.user, slug)
-    access = _access(g.user, tenant, membership) if tenant else None
+    tenant, access = access_to(g.user, slug)
     if access is None:
         abort(404, "No such tenant.")
     request_cache(("tenant", slug), lambda: tenant)

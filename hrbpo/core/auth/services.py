@@ -46,10 +46,10 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
 
 # Every API request runs one of these (built once, with bound parameters): the
 # bearer token with its user and, when the URL names a tenant, that tenant,
-# the user's membership there and its switched-on modules, all in one statement.
-# They read across tenants, but only the caller's own token and memberships and
-# the named tenant's row, which tenant_with_membership's checks then judge.
-# The membership as what access checks read of it (a row, or role None: not a member).
+# the user's standing there (the membership's role and employee, None when not
+# a member) and its switched-on modules, all in one statement. They read across
+# tenants, but only the caller's own token and memberships and the named
+# tenant's row, which the access checks (auth.context) then judge.
 _STANDING = (Tenant, Membership.role, Membership.employee_id, tenant_services.enabled_modules_column())
 _TOKEN = (sa.select(ApiToken).join(ApiToken.user).where(ApiToken.token_hash == sa.bindparam("digest"))
           .options(sa.orm.contains_eager(ApiToken.user)))

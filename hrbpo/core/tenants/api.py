@@ -8,7 +8,7 @@ from hrbpo.core import tenancy
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.audit import AuditEvent
-from hrbpo.core.auth.context import access_for, tenant_by_slug
+from hrbpo.core.auth.context import access_to
 from hrbpo.core.auth.permissions import operator_required, requires
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.tenants import services
@@ -81,8 +81,7 @@ def operator_in_tenant(view):
         if user is None:
             abort(401)
         if not user.is_operator:
-            tenant = tenant_by_slug(slug)
-            if tenant is None or access_for(user, tenant) is None:
+            if access_to(user, slug)[1] is None:
                 abort(404, "No such tenant.")
             abort(403, "Only BPO operators may do this.")
         return view(*args, slug=slug, **kwargs)
