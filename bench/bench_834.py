@@ -9,11 +9,11 @@ full 834 and a change file. `--validate` also runs pyx12 over the full file.
 """
 import argparse
 import io
-import os
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+
+from bench.database import scratch_app
 
 
 def seed(n: int):
@@ -65,19 +65,12 @@ def main(argv=None):
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--validate", action="store_true", help="validate the full file with pyx12 (slow)")
     args = parser.parse_args(argv)
-    workdir = tempfile.mkdtemp(prefix="hrbpo-bench-834-")
-    os.environ.setdefault("HRBPO_DATABASE_URL", f"sqlite:///{workdir}/bench.db")
-    os.environ.setdefault("HRBPO_INSTANCE_PATH", workdir)
 
-    from hrbpo import create_app
     from hrbpo.core import tenancy
     from hrbpo.core.db import db
-    from hrbpo.core.migrate import upgrade
     from hrbpo.plugins.benefits import x12
 
-    app = create_app({"HRBPO_CHECK_MIGRATIONS": False, "HRBPO_UPLOAD_DIR": f"{workdir}/files"})
-    with app.app_context():
-        upgrade()
+    with scratch_app("834"):
         began = time.perf_counter()
         tenant, window = seed(args.employees)
         print(f"seeded {args.employees} enrolments in {time.perf_counter() - began:.1f}s")

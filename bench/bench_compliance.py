@@ -13,10 +13,10 @@ GET /compliance/report builds it, as JSON and as CSV.
 """
 import argparse
 import json
-import os
-import tempfile
 import time
 from datetime import date, timedelta
+
+from bench.database import scratch_app
 
 BATCH = 500
 ONBOARDING = {"name": "Onboarding", "assign_on": "hire", "items": [
@@ -71,20 +71,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.bench_compliance")
     parser.add_argument("--employees", type=int, default=10_000)
     args = parser.parse_args(argv)
-    workdir = tempfile.mkdtemp(prefix="hrbpo-bench-compliance-")
-    os.environ.setdefault("HRBPO_DATABASE_URL", f"sqlite:///{workdir}/bench.db")
-    os.environ.setdefault("HRBPO_INSTANCE_PATH", workdir)
 
-    from hrbpo import create_app
     from hrbpo.core import tenancy
     from hrbpo.core.db import utcnow
-    from hrbpo.core.migrate import upgrade
     from hrbpo.plugins.compliance import reports, services
     from hrbpo.plugins.compliance.schemas import ReportSchema
 
-    app = create_app({"HRBPO_CHECK_MIGRATIONS": False, "HRBPO_UPLOAD_DIR": f"{workdir}/files"})
-    with app.app_context():
-        upgrade()
+    with scratch_app("compliance"):
         began = time.perf_counter()
         tenant = seed(args.employees)
         print(f"seeded {args.employees} employees, {2 * args.employees} checklists "

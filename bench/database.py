@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -110,3 +111,20 @@ def serve():
     app = create_app(plugins=None if names == "*" else [n for n in names.split(",") if n])
     gc.freeze()
     return app
+
+
+@contextmanager
+def scratch_app(name: str):
+    """The app on a throw-away SQLite database in a new temp folder (or on
+    HRBPO_DATABASE_URL if set: it must be empty or disposable), migrated, in an
+    app context: for the modules' timing scripts (bench_834, bench_compliance)."""
+    workdir = tempfile.mkdtemp(prefix=f"hrbpo-bench-{name}-")
+    os.environ.setdefault("HRBPO_DATABASE_URL", f"sqlite:///{workdir}/bench.db")
+    os.environ.setdefault("HRBPO_INSTANCE_PATH", workdir)
+    from hrbpo import create_app
+    from hrbpo.core.migrate import upgrade
+
+    app = create_app({"HRBPO_CHECK_MIGRATIONS": False, "HRBPO_UPLOAD_DIR": f"{workdir}/files"})
+    with app.app_context():
+        upgrade()
+        yield app
