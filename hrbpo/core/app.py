@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hrbpo.core import config as settings
 from hrbpo.core import models  # noqa: F401  (registers every core table)
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
+from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.plugins.manager import Plugins
 
 
@@ -20,8 +21,7 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
                 template_folder="core/templates", static_folder="core/static")
     app.config.update(settings.load(app.instance_path))
     app.config.update(test_config or {})
-    # Fields in the order the schemas declare them (id first), and no sort per object on every list.
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in auth.context for cookie-authenticated writes
     proxies = int(os.environ.get("HRBPO_PROXY_COUNT", "0"))
     if proxies:

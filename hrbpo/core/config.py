@@ -52,7 +52,8 @@ def load(instance_path: str) -> dict:
         "HRBPO_MIGRATE_DATABASE_URL": migrate_url,
         # PostgreSQL role the app connects as; `db upgrade` grants it the tables.
         "HRBPO_APP_ROLE": _env("APP_ROLE"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping before every checkout: hrbpo.core.db pings connections that sat idle.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "HRBPO_TOKEN_TTL": timedelta(days=int(_env("TOKEN_TTL_DAYS", "30"))),
         "HRBPO_LOGIN_LIMIT_ACCOUNT": _env("LOGIN_LIMIT_ACCOUNT", "5 per minute"),
         "HRBPO_LOGIN_LIMIT_ADDRESS": _env("LOGIN_LIMIT_ADDRESS", "30 per minute"),

@@ -5,6 +5,7 @@ import sqlite3
 import struct
 import time
 import uuid
+import weakref
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -110,6 +111,16 @@ def is_tenant_scoped(cls) -> bool:
     return isinstance(cls, type) and issubclass(cls, TenantScoped)
 
 
+# The tenant filter, one constant option for every statement: the tenant id
+# travels as a bound parameter, so a statement built once (a hot list, the
+# token lookup) keeps its cache key instead of being copied with a new lambda
+# and re-keyed on every execution (most of an ORM list's overhead).
+TENANT_PARAM = "hrbpo_tenant_id"
+_TENANT_ID = sa.bindparam(TENANT_PARAM)
+_TENANT_CRITERIA = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == _TENANT_ID, include_aliases=True)
+_scoped_statements = weakref.WeakKeyDictionary()
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state):
     if not (state.is_select or state.is_update or state.is_delete) or tenancy.in_all_tenants():
@@ -122,9 +133,16 @@ def _scope_to_tenant(state):
         if scoped:
             raise tenancy.TenantNotSet(f"Query on tenant-scoped {', '.join(scoped)} with no tenant set")
         return
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+    statement = state.statement
+    scoped = _scoped_statements.get(statement)
+    if scoped is None:
+        scoped = _scoped_statements[statement] = statement.options(_TENANT_CRITERIA)
+    state.statement = scoped
+    params = state.parameters
+    if isinstance(params, list):  # executemany (bulk UPDATE by primary key)
+        state.parameters = [{**p, TENANT_PARAM: tenant_id} for p in params]
+    else:
+        state.parameters = {**(params or {}), TENANT_PARAM: tenant_id}
 
 
 @event.listens_for(Session, "before_flush")
@@ -208,7 +226,8 @@ def _forget_transaction(info: dict):
 @event.listens_for(sa.engine.Engine, "commit")
 @event.listens_for(sa.engine.Engine, "rollback")
 def _transaction_ended(conn):
-    _forget_transaction(conn.info)
+    if not conn.invalidated:  # a lost connection has no info to forget (reading it would reconnect)
+        _forget_transaction(conn.info)
 
 
 @event.listens_for(sa.pool.Pool, "checkin")
@@ -216,6 +235,33 @@ def _forget_on_return(dbapi_connection, connection_record):
     """The pool rolls back a returned connection without Connection events."""
     if connection_record is not None:
         _forget_transaction(connection_record.info)
+        connection_record.info[_RETURNED_AT] = time.monotonic()
+
+
+# A pooled connection is pinged before use only when it sat idle this long.
+# One used seconds ago is alive or failed with everything else in flight, and
+# after the first disconnection error SQLAlchemy retires the whole pool; an
+# idle one may have been cut by a restart, a proxy or a firewall since.
+# (pool_pre_ping pinged before every request: one round trip in seven on a list.)
+IDLE_PING_SECONDS = 10
+_RETURNED_AT = "hrbpo_returned_at"
+
+
+@event.listens_for(sa.pool.Pool, "checkout")
+def _ping_if_idle(dbapi_connection, connection_record, connection_proxy):
+    returned = connection_record.info.get(_RETURNED_AT)
+    if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
+        return
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return  # a file, not a server: nothing to lose the line to
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:
+        # The pool discards this connection and checks out a fresh one.
+        raise sa.exc.DisconnectionError(f"idle connection is gone: {exc}") from exc
 
 
 def end_read_only_transaction(exc=None):

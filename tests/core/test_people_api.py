@@ -120,3 +120,21 @@ def test_operator_may_work_in_any_tenant(operator, tenant_a, tenant_b):
 def test_unauthenticated_is_401(client, tenant_a):
     assert client.get(tenant_a.url("/employees")).status_code == 401
     assert client.get("/api/v1/tenants/nope/employees").status_code == 401
+
+
+def test_filters_and_pages_with_statements_reused_across_tenants(tenant_a, tenant_b):
+    """The list's statements are built once per filter combination and reused
+    by every tenant: each call must see its own tenant's rows, filter values
+    and totals, also on a page past the end (which counts separately)."""
+    for kit, names in ((tenant_a, ("Zqana", "Zqanton", "Bea")), (tenant_b, ("Zqanja", "Carl"))):
+        for name in names:
+            kit.hr.post(kit.url("/employees"), json={**NEW, "first_name": name, "email": f"{name.lower()}@x.test",
+                                                     "national_id": None})
+    for _ in range(2):
+        for kit, expected, headcount in ((tenant_a, ["Zqana", "Zqanton"], 4), (tenant_b, ["Zqanja"], 3)):
+            body = kit.hr.get(kit.url("/employees?q=ZQ")).get_json()
+            assert [e["first_name"] for e in body["items"]] == expected and body["total"] == len(expected)
+            past_end = kit.hr.get(kit.url("/employees?q=zq&page=9&per_page=1")).get_json()
+            assert (past_end["items"], past_end["total"]) == ([], len(expected))
+            active = kit.hr.get(kit.url("/employees?status=active&per_page=1")).get_json()
+            assert (active["total"], len(active["items"])) == (headcount, 1)

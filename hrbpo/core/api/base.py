@@ -1,4 +1,6 @@
 """The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
+import weakref
+
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
@@ -170,7 +172,8 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     if name not in _page_schemas:
         _page_schemas[name] = type(name, (ma.Schema,), {
-            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            # One dump of the whole list (not one per item): rows share one plan.
+            "items": ma.fields.Nested(item_schema, many=True),
             "total": ma.fields.Integer(),
             "page": ma.fields.Integer(),
             "per_page": ma.fields.Integer(),
@@ -178,7 +181,8 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return _page_schemas[name]
 
 
-def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None, total: int | None = None) -> dict:
+def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None, total: int | None = None,
+             params: dict | None = None) -> dict:
     """Run `query` (a Select) for one page with its total, in one statement:
     the count rides along as an uncorrelated scalar subquery, which PostgreSQL
     evaluates once. Only a page past the end needs a second statement. A
@@ -186,24 +190,46 @@ def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None, total: 
 
     `rows_for` (a schema class) narrows an entity query to the columns that
     schema dumps, so a hot list reads rows instead of building ORM objects; the
-    tenant filter applies all the same (the columns are the entity's)."""
+    tenant filter applies all the same (the columns are the entity's).
+
+    The page statement is derived once per `query` object: a query built once
+    (with bound parameters, their values in `params`) is not rebuilt or
+    re-keyed for SQLAlchemy's statement cache on every request."""
     from hrbpo.core.db import db
 
-    if rows_for is not None:
-        query = dumped_columns(query, rows_for)
     page, per_page = args["page"], args["per_page"]
-    count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    counted = count.scalar_subquery() if total is None else sa.literal(total)
-    result = db.session.execute(query.add_columns(counted.label("hrbpo_total"))
-                                .limit(per_page).offset((page - 1) * per_page))
+    statement, count = _page_statement(query, rows_for, total is not None)
+    values = {**(params or {}), "hrbpo_limit": per_page, "hrbpo_offset": (page - 1) * per_page}
+    if total is not None:
+        values["hrbpo_total"] = total
+    result = db.session.execute(statement, values)
     rows = result.all() if rows_for is not None else result.unique().all()
     if rows:
         total = rows[0][-1]
     elif total is None:
-        total = 0 if page == 1 else db.session.scalar(count)
+        total = 0 if page == 1 else db.session.scalar(count, params)
     # Rows keep their trailing total column: the schema reads what it dumps, by name.
     items = rows if rows_for is not None else [row[0] for row in rows]
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+_page_statements = weakref.WeakKeyDictionary()
+
+
+def _page_statement(query, rows_for, total_known: bool):
+    """(the page statement, the count statement) for `query`, built once per query object."""
+    key = (rows_for, total_known)
+    built = _page_statements.setdefault(query, {})
+    if key not in built:
+        if rows_for is not None:
+            query = dumped_columns(query, rows_for)
+        count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        total = sa.bindparam("hrbpo_total", type_=sa.Integer) if total_known else count.scalar_subquery()
+        page = (query.add_columns(total.label("hrbpo_total"))
+                .limit(sa.bindparam("hrbpo_limit", type_=sa.Integer))
+                .offset(sa.bindparam("hrbpo_offset", type_=sa.Integer)))
+        built[key] = page, count
+    return built[key]
 
 
 _dumped = {}

@@ -28,6 +28,8 @@ class Schema(ma.Schema):
 
     def _serialize(self, obj, *, many=False):
         if many and obj is not None:
+            if obj and isinstance(obj, list) and isinstance(obj[0], sa.Row):
+                return self._serialize_rows(obj)
             return [self._serialize(item) for item in obj]
         if isinstance(obj, sa.Row):
             return self._serialize_row(obj)
@@ -57,15 +59,20 @@ class Schema(ma.Schema):
         return plan
 
     def _serialize_row(self, row):
+        return self._serialize_rows([row])[0]
+
+    def _serialize_rows(self, rows):
+        """Rows of one result (they share their columns): one plan for all."""
         plans = self.__dict__.setdefault("_hrbpo_row_plans", {})
-        names = row._fields
+        names = rows[0]._fields
         if names not in plans:
             plans[names] = _row_plan(self._plan(), names)
         plan = plans[names]
         if plan is False:
-            return super()._serialize(row._mapping)
+            return [super(Schema, self)._serialize(row._mapping) for row in rows]
         keys, pick, converters = plan
-        return dict(zip(keys, [None if v is None else convert(v) for convert, v in zip(converters, pick(row))]))
+        return [dict(zip(keys, [None if v is None else convert(v) for convert, v in zip(converters, pick(row))]))
+                for row in rows]
 
 
 def _row_plan(plan, names):

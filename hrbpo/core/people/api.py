@@ -41,12 +41,13 @@ def create_employee(data):
 def list_employees(query, page):
     """Employees by name; an employee caller sees only their own record."""
     access = current_access()
-    stmt = services.employee_query(**query)
+    stmt, params = services.employee_query(**query)
     if not access.can("people.read"):
         stmt = stmt.where(Employee.id == access.employee_id) if access.employee_id else stmt.where(sa.false())
-        return paginate(stmt, page, rows_for=EmployeeSchema)
+        return paginate(stmt, page, rows_for=EmployeeSchema, params=params)
     # Unfiltered, the whole tenant: its headcount is kept, no need to count it.
-    return paginate(stmt, page, rows_for=EmployeeSchema, total=None if query else g.tenant.employee_count)
+    return paginate(stmt, page, rows_for=EmployeeSchema, total=None if query else g.tenant.employee_count,
+                    params=params)
 
 
 @blp.route("/employees/<uuid:employee_id>", methods=["GET"])

@@ -1,4 +1,5 @@
 """Employees and the logins that belong to a tenant."""
+import functools
 from datetime import date
 
 import sqlalchemy as sa
@@ -31,19 +32,28 @@ def _email_taken(email, exclude_id=None) -> bool:
     return db.session.scalars(query).first() is not None
 
 
-def employee_query(q=None, status=None, department=None):
+def employee_query(q=None, status=None, department=None) -> tuple[sa.Select, dict]:
+    """Employees by name, filtered: the statement, built once per combination
+    of filters (the busiest list of all), and the values of its parameters."""
+    values = {"q_like": f"%{q.lower()}%" if q else None, "status": status, "department": department}
+    values = {name: value for name, value in values.items() if value}
+    return _employee_select(frozenset(values)), values
+
+
+@functools.cache
+def _employee_select(filters: frozenset) -> sa.Select:
     query = sa.select(Employee).order_by(Employee.last_name, Employee.first_name, Employee.id)
-    if q:
-        like = f"%{q.lower()}%"
+    if "q_like" in filters:
+        like = sa.bindparam("q_like")
         query = query.where(sa.or_(
             sa.func.lower(Employee.first_name).like(like),
             sa.func.lower(Employee.last_name).like(like),
             Employee.email.like(like),
         ))
-    if status:
-        query = query.where(Employee.status == status)
-    if department:
-        query = query.where(Employee.department == department)
+    if "status" in filters:
+        query = query.where(Employee.status == sa.bindparam("status"))
+    if "department" in filters:
+        query = query.where(Employee.department == sa.bindparam("department"))
     return query
 
 

@@ -23,7 +23,8 @@ EMPLOYEE_FIELDS = services.FIELDS + ("national_id",)
 def directory():
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    result = paginate(services.employee_query(q=q or None, status=status), page_args())
+    stmt, params = services.employee_query(q=q or None, status=status)
+    result = paginate(stmt, page_args(), params=params)
     return render_template("portal/directory.html", result=result, q=q, status=status or "", statuses=STATUSES)
 
 
