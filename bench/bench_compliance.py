@@ -47,8 +47,9 @@ def seed(n: int):
     tenant = create_tenant("bench-compliance", "Bench Compliance Inc", modules=("compliance",))
     operator = Access(user=create_operator("ops@bench.test", "bench-password-1234"), role="operator")
     with tenancy.tenant_context(tenant):
-        importer.insert([{"first_name": f"First{i}", "last_name": f"Last{i:06d}", "email": f"e{i}@bench.test",
-                          "hire_date": date(2020, 1, 1) + timedelta(days=i % 1500)} for i in range(n)])
+        importer.import_rows([(i + 2, {"first_name": f"First{i}", "last_name": f"Last{i:06d}", "email": f"e{i}@bench.test",
+                                       "hire_date": (date(2020, 1, 1) + timedelta(days=i % 1500)).isoformat()})
+                              for i in range(n)])
         onboarding, training = services.create_template(ONBOARDING), services.create_template(TRAINING)
         db.session.commit()
         today = services.today_for(tenant)

@@ -128,11 +128,10 @@ def import_employees(slug, csv_file):
         tenant = get_tenant(slug)
         with tenancy.tenant_context(tenant):
             _, rows = importer.read_rows(csv_file)
-            records = importer.validate(rows)
             with Progress(TextColumn("Importing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           transient=not sys.stdout.isatty()) as progress:
-                task = progress.add_task("import", total=len(records))
-                count = importer.insert(records, progress=lambda n: progress.advance(task, n))
+                task = progress.add_task("import", total=len(rows))
+                count = importer.import_rows(rows, progress=lambda n: progress.advance(task, n))
             db.session.commit()
     except DomainError as exc:
         db.session.rollback()

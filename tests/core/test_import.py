@@ -108,3 +108,33 @@ def test_fast_row_loading_agrees_with_the_schema(app):
 
     for _ in range(2):  # the second pass answers from the memo
         assert [outcome(load, r) for r in rows] == [outcome(schema.load, r) for r in rows]
+
+
+def test_a_bad_row_after_written_batches_rolls_every_batch_back(tenant_a, monkeypatch):
+    """Batches are written as validation goes (on PostgreSQL in pipeline
+    mode): a bad row late in the file still leaves nothing imported, and the
+    rows after it are still checked so every problem is reported."""
+    from hrbpo.core.people import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    good = "".join(f"P{i},Q,p{i}@a.test,2024-01-01,\n" for i in range(5))  # lines 2-6: three batches
+    r = _upload(tenant_a, HEADER + good + "Bad,Row,not-an-email,2024-01-01,\n" + "Late,Row,p0@a.test,2024-01-01,\n")
+    assert r.status_code == 422
+    assert set(r.get_json()["errors"]) == {"7", "8"}
+    assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 1
+    assert _upload(tenant_a, HEADER + good).get_json() == {"imported": 5}
+    assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 6
+
+
+def test_a_clash_found_only_by_the_database_is_a_409_and_imports_nothing(tenant_a, monkeypatch):
+    """A row that passes every check but breaks a constraint (say, an
+    employee with that email added in between) fails the whole import like
+    any database error: as SQLAlchemy's IntegrityError (409), pipeline or not."""
+    from hrbpo.core.people import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(importer, "_existing_emails", lambda emails: set())
+    rows = "A,B,x1@a.test,2024-01-01,\nC,D,x2@a.test,2024-01-01,\n" + f"E,F,emp@{tenant_a.slug}.test,2024-01-01,\n"
+    r = _upload(tenant_a, HEADER + rows)
+    assert r.status_code == 409
+    assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 1

@@ -1,16 +1,20 @@
 """All-or-nothing CSV import of employees.
 
-Every row is validated before anything is written; any bad row means nothing
-is imported and every problem is reported by its line number (the header is
-line 1). Rows are then inserted in batches: on PostgreSQL one
-`INSERT … SELECT FROM unnest(arrays)` per batch (COPY is refused where
-row-level security binds the app role; the policy's WITH CHECK still applies
-to every row), elsewhere one multi-row executemany.
+Every row is validated; any bad row means nothing is imported and every
+problem is reported by its line number (the header is line 1). Clean rows are
+written in batches as validation goes, inside a savepoint that a bad row rolls
+back: on PostgreSQL one `INSERT … SELECT FROM unnest(arrays)` per batch (COPY
+is refused where row-level security binds the app role; the policy's WITH
+CHECK still applies to every row), sent in pipeline mode so the server
+inserts one batch while Python validates the next; elsewhere one multi-row
+executemany per batch.
 """
+import contextlib
 import csv
 import io
 
 import marshmallow as ma
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -55,31 +59,79 @@ def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
     return header, rows
 
 
-def validate(rows) -> list[dict]:
-    errors, clean, seen = {}, [], {}
-    load = _row_loader()
-    for line, row in rows:
-        if None in row:
-            errors[str(line)] = ["The row has more fields than the header."]
-            continue
-        try:
-            data = load(row)
-        except ma.ValidationError as exc:
-            errors[str(line)] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.messages.items()]
-            continue
-        data["email"] = data["email"].strip().lower()
-        if data["email"] in seen:
-            errors[str(line)] = [f"email: {data['email']} also appears on line {seen[data['email']]}."]
-            continue
-        seen[data["email"]] = line
-        clean.append((line, data))
-    if seen:
-        for email in _existing_emails(list(seen)):
-            errors[str(seen[email])] = [f"email: an employee with {email} already exists in this tenant."]
-    if errors:
-        ordered = dict(sorted(errors.items(), key=lambda kv: int(kv[0])))
-        raise Invalid(ordered, f"{len(errors)} row(s) have errors; nothing was imported.")
-    return [data for _, data in clean]
+def import_employees(stream, progress=None) -> int:
+    """Import a CSV into the current tenant; returns the number of employees."""
+    _, rows = read_rows(stream)
+    return import_rows(rows, progress)
+
+
+def import_rows(rows, progress=None) -> int:
+    """Validate and write `rows` (line, values) from read_rows: all or none.
+
+    Raises Invalid with every bad row's problems; the rows written before the
+    first bad one are rolled back with the savepoint. `progress(n)` is called
+    as each batch is written."""
+    errors, check = {}, _checker(rows)
+    with db.session.begin_nested(), _pipelined():
+        for start in range(0, len(rows), BATCH):
+            records = check(rows[start:start + BATCH], errors)
+            if not errors:  # after the first bad row, only check (to report every problem)
+                _write(records)
+                if progress:
+                    progress(len(records))
+        if errors:
+            ordered = dict(sorted(errors.items(), key=lambda kv: int(kv[0])))
+            raise Invalid(ordered, f"{len(errors)} row(s) have errors; nothing was imported.")
+    audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": len(rows)})
+    return len(rows)
+
+
+def _checker(rows):
+    """check(batch, errors): the batch's clean records, its problems added to
+    `errors`. Emails must be new to the tenant (asked once, up front) and
+    appear once in the file."""
+    load, seen = _row_loader(), {}
+    existing = _existing_emails(list({row["email"].lower() for _, row in rows if "email" in row}))
+
+    def check(batch, errors) -> list[dict]:
+        clean = []
+        for line, row in batch:
+            if None in row:
+                errors[str(line)] = ["The row has more fields than the header."]
+                continue
+            try:
+                data = load(row)
+            except ma.ValidationError as exc:
+                errors[str(line)] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.messages.items()]
+                continue
+            email = data["email"] = data["email"].strip().lower()
+            if email in seen:
+                errors[str(line)] = [f"email: {email} also appears on line {seen[email]}."]
+            elif email in existing:
+                errors[str(line)] = [f"email: an employee with {email} already exists in this tenant."]
+            else:
+                seen[email] = line
+                clean.append(data)
+        return clean
+
+    return check
+
+
+@contextlib.contextmanager
+def _pipelined():
+    """On PostgreSQL, psycopg's pipeline mode: each batch's INSERT goes out
+    without waiting for the server's answer, so the server inserts it while
+    Python checks the next batch. Errors arrive when the pipeline syncs; they
+    are raised as SQLAlchemy's, like any other statement's."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    try:
+        with connection.connection.driver_connection.pipeline():
+            yield
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(None, None, exc, psycopg.Error) from exc
 
 
 def _existing_emails(emails: list[str]) -> set[str]:
@@ -132,37 +184,28 @@ def _row_loader():
         return out
 
     return load
-def import_employees(stream) -> int:
-    """Import a CSV into the current tenant; returns the number of employees."""
-    _, rows = read_rows(stream)
-    return insert(validate(rows))
-
-
 DEFAULTS = {"employment_type": "full_time", "hours_per_week": 40, "date_of_birth": None, "department": None,
             "job_title": None, "phone": None}
 
 
-def insert(records: list[dict], progress=None) -> int:
-    tenant_id, now = tenancy.require_tenant_id(), utcnow()
+def _write(records: list[dict]):
+    """Insert one batch of clean records into the current tenant."""
+    tenant_id = tenancy.require_tenant_id()
     write = _unnest_batch if db.session.get_bind().dialect.name == "postgresql" else _executemany_batch
-    # Columns the file has vary by row; the others are the same for every row.
+    # Columns the batch has vary by row; the others are the same for every row.
     given = set().union(*records) if records else set()
-    same = {"tenant_id": tenant_id, "status": "active", "created_at": now,
+    same = {"tenant_id": tenant_id, "status": "active", "created_at": utcnow(),
             **{k: v for k, v in DEFAULTS.items() if k not in given}}
     fill = {k: v for k, v in DEFAULTS.items() if k in given}
-    for start in range(0, len(records), BATCH):
-        batch = []
-        for data, id_ in zip(records[start:start + BATCH], new_ids(min(BATCH, len(records) - start))):
-            row = {**fill, **data, "id": id_}
-            if "national_id" in given:
-                national_id = row.setdefault("national_id", None)
-                row["national_id_last4"] = national_id[-4:] if national_id else None
-            batch.append(row)
+    batch = []
+    for data, id_ in zip(records, new_ids(len(records))):
+        row = {**fill, **data, "id": id_}
+        if "national_id" in given:
+            national_id = row.setdefault("national_id", None)
+            row["national_id_last4"] = national_id[-4:] if national_id else None
+        batch.append(row)
+    if batch:
         write(batch, same)
-        if progress:
-            progress(len(batch))
-    audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": len(records)})
-    return len(records)
 
 
 def _executemany_batch(batch: list[dict], same: dict):
