@@ -47,6 +47,8 @@ def load_caller():
             abort(401, "The bearer token is missing, malformed, expired or revoked.")
         g.user, g.token = token.user, token
         return
+    if not request.cookies:
+        return  # no session or remember cookie: anonymous, without asking Flask-Login (it hashes the client for that)
     if current_user.is_authenticated:
         g.user = current_user._get_current_object()
         if request.method in UNSAFE and not _csrf_exempt():
