@@ -81,7 +81,7 @@ def table(results) -> str:
         value = "n/a" if r["value"] is None else f"{r['value']}"
         ok = {True: "yes", False: "NO", None: "-"}[r["ok"]]
         lines.append(f"{r['id']:4} {r['title'][:64]:64} {value:>9} {(r['goal'] or '')[:32]:32} {ok}")
-        extra = {k: r["details"][k] for k in ("cpu_ratio", "p99_ratio", "note", "small_tenant", "big_tenant")
+        extra = {k: r["details"][k] for k in ("cpu_ratio", "p99_ratio", "cpu_extra", "note", "small_tenant", "big_tenant")
                  if k in r["details"]}
         if extra:
             lines.append(f"{'':5}{extra}")

@@ -49,13 +49,17 @@ def wrk_path() -> str | None:
     return _wrk or None
 
 
+_warm = set()
+
+
 def measure(server: Server, path: str, duration: float, connections: int, token: str | None = None,
             warmup: float = 0.0) -> LoadResult:
     """Load `path` for `duration` seconds; CPU is what the server and the
     database spent during that window, per request."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if warmup:
+    if warmup and (server.name, server.port, path) not in _warm:  # once per server and path: later rounds find it warm
         _run(server, path, headers, warmup, connections)
+        _warm.add((server.name, server.port, path))
     app0, db0 = server.cpu(), database_cpu()
     result = _run(server, path, headers, duration, connections)
     if result.errors:
@@ -64,6 +68,19 @@ def measure(server: Server, path: str, duration: float, connections: int, token:
         result.app_cpu_ms = (server.cpu() - app0) * 1000 / result.requests
         result.db_cpu_ms = (database_cpu() - db0) * 1000 / result.requests
     return result
+
+
+def alternating(loads: dict, rounds: int) -> list[dict]:
+    """Run every load (name -> a callable returning a LoadResult) once per
+    round, in reverse order every other round (A B, B A, A B, …), and return
+    each round's results by name. This machine has slow spells (half the
+    throughput for tens of seconds, whatever else runs); short rounds in
+    alternating order make a spell fall on both sides of a comparison, and a
+    median of the rounds' ratios drops the rounds it split."""
+    names, out = list(loads), []
+    for n in range(rounds):
+        out.append({name: loads[name]() for name in (names if n % 2 == 0 else names[::-1])})
+    return out
 
 
 def _run(server, path, headers, duration, connections) -> LoadResult:

@@ -1,20 +1,24 @@
 """S1 framework floor: the app's /healthz vs a bare WSGI callable, same
-gunicorn, in alternating rounds (the median of the rounds' ratios). A bare
-Flask app's /healthz (the S2 reference server) is measured in the same
-rounds, to show how much of the gap is Flask itself and how much hrbpo's
-extensions and hooks."""
+gunicorn, in alternating rounds (bench.load.alternating; the median of the
+rounds' ratios). A bare Flask app's /healthz (the S2 reference server) is
+measured in the same rounds, to show how much of the gap is Flask itself and
+how much hrbpo's extensions and hooks."""
 import statistics
 
-from bench.load import measure
+from bench.load import alternating, measure
 
 GOAL = 0.6
 
 
 def run(bench):
     cfg, rounds = bench.cfg, []
-    for _ in range(cfg.rounds):
-        app, flask, bare = (measure(bench.server(kind), path, cfg.duration, cfg.connections, warmup=cfg.warmup)
-                            for kind, path in (("app", "/healthz"), ("reference", "/healthz"), ("bare", "/")))
+
+    def load(kind, path):
+        return lambda: measure(bench.server(kind), path, cfg.duration, cfg.connections, warmup=cfg.warmup)
+
+    loads = {"app": load("app", "/healthz"), "reference": load("reference", "/healthz"), "bare": load("bare", "/")}
+    for measured in alternating(loads, cfg.rounds):
+        app, flask, bare = measured["app"], measured["reference"], measured["bare"]
         rounds.append({"ratio": app.rps / bare.rps if bare.rps else 0.0,
                        "cpu": app.cpu_ms / bare.cpu_ms if bare.cpu_ms else 0.0,
                        "bare_flask_ratio": flask.rps / bare.rps if bare.rps else 0.0,

@@ -1,12 +1,12 @@
 """S2 the employee list (50 rows with total) on PostgreSQL with RLS on, vs a
 bare Flask + psycopg endpoint running the same indexed SQL (token, tenant and
-membership, page with total) for the same bearer token. Rounds interleave
-(app, reference, app, …) so both share the machine's swings; each figure is
-the median of the rounds' ratios."""
+membership, page with total) for the same bearer token. Rounds alternate
+(app, reference; reference, app; …: bench.load.alternating) so both share the
+machine's swings; each figure is the median of the rounds' ratios."""
 import statistics
 
 from bench.context import SMALL
-from bench.load import measure
+from bench.load import alternating, measure
 
 GOAL_RPS, GOAL_CPU, GOAL_P99 = 0.5, 2.0, 3.0
 
@@ -17,10 +17,14 @@ def path(bench, slug):
 
 def run(bench, tenants: int):
     cfg, tenant = bench.cfg, bench.tenant(SMALL)
+
+    def load(kind):
+        return lambda: measure(bench.server(kind), path(bench, SMALL), cfg.duration, cfg.connections, tenant.token,
+                               cfg.warmup)
+
     rounds = []
-    for _ in range(cfg.rounds):
-        app, ref = (measure(bench.server(kind), path(bench, SMALL), cfg.duration, cfg.connections, tenant.token,
-                            cfg.warmup) for kind in ("app", "reference"))
+    for pair in alternating({"app": load("app"), "reference": load("reference")}, cfg.rounds):
+        app, ref = pair["app"], pair["reference"]
         rounds.append({"rps": app.rps / ref.rps if ref.rps else 0.0, "cpu": app.cpu_ms / ref.cpu_ms if ref.cpu_ms else 0.0,
                        "p99": app.p99_ms / ref.p99_ms if ref.p99_ms else 0.0, "app": app.as_dict(),
                        "reference": ref.as_dict()})

@@ -112,9 +112,10 @@ def is_tenant_scoped(cls) -> bool:
 
 
 # The tenant filter, one constant option for every statement: the tenant id
-# travels as a bound parameter, so a statement built once (a hot list, the
-# token lookup) keeps its cache key instead of being copied with a new lambda
-# and re-keyed on every execution (most of an ORM list's overhead).
+# travels as a bound parameter, so a statement built once (a hot list) keeps
+# its cache key instead of being copied with a new lambda and re-keyed on
+# every execution (most of an ORM list's overhead). The scoped copy is
+# memoised per statement object, weakly: it dies with the statement.
 TENANT_PARAM = "hrbpo_tenant_id"
 _TENANT_ID = sa.bindparam(TENANT_PARAM)
 _TENANT_CRITERIA = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == _TENANT_ID, include_aliases=True)

@@ -3,7 +3,7 @@ reading wrk's report."""
 import random
 
 from bench import data
-from bench.load import parse_wrk
+from bench.load import alternating, parse_wrk
 
 WRK = """Running 4s test @ http://127.0.0.1:5000/healthz
   1 threads and 4 connections
@@ -35,3 +35,10 @@ def test_data_is_deterministic_and_unique():
     a, b = ids(), ids()
     assert a.version == 7 and a < b
     assert data.csv_bytes(first[:2]).decode().splitlines()[0] == ",".join(data.COLUMNS)
+
+
+def test_alternating_rounds_reverse_the_order_every_other_round():
+    ran = []
+    rounds = alternating({"a": lambda: ran.append("a") or 1, "b": lambda: ran.append("b") or 2}, 3)
+    assert ran == ["a", "b", "b", "a", "a", "b"]
+    assert rounds == [{"a": 1, "b": 2}] * 3

@@ -193,3 +193,22 @@ def test_bulk_update_by_primary_key_stays_in_tenant(tenant_a, tenant_b):
         assert db.session.scalar(sa.select(Employee.job_title)) == "Bulk"
     with tenancy.tenant_context(_tenant(tenant_b.slug)):
         assert db.session.scalar(sa.select(Employee.job_title)) is None
+
+
+def test_memoised_scoped_statements_die_with_their_statements(tenant_a):
+    """The scoped copy of each statement object is memoised weakly: statements
+    built per request must not pile up (a leak per request otherwise)."""
+    import gc
+
+    from hrbpo.core import db as database
+    from hrbpo.core.api import base
+
+    with tenancy.tenant_context(_tenant(tenant_a.slug)):
+        scoped, pages = len(database._scoped_statements), len(base._page_statements)
+        for i in range(50):
+            statement = sa.select(Employee).where(Employee.first_name == f"name {i}")
+            base.paginate(statement, {"page": 1, "per_page": 5})
+            db.session.scalars(sa.select(Employee.id).where(Employee.job_title == f"t {i}")).all()
+        del statement
+        gc.collect()
+        assert len(database._scoped_statements) <= scoped and len(base._page_statements) <= pages

@@ -120,7 +120,8 @@ class LiveServer:
 
     @staticmethod
     def fits(page) -> bool:
-        """True when the page does not scroll sideways."""
+        """True when the page does not scroll sideways (asked once its styles and fonts are in)."""
+        page.wait_for_load_state("load")
         return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     @staticmethod

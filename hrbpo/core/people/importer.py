@@ -124,7 +124,7 @@ def _pipelined():
     Python checks the next batch. Errors arrive when the pipeline syncs; they
     are raised as SQLAlchemy's, like any other statement's."""
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or not psycopg.Pipeline.is_supported():  # libpq < 14
         yield
         return
     try:
