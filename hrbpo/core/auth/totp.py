@@ -65,10 +65,16 @@ def make_backup_codes() -> list[str]:
 
 
 def _use_backup_code(user, code: str) -> bool:
+    """Spend a backup code, once: the stored codes are read again under a row
+    lock (FOR UPDATE on PostgreSQL, held until the commit), so two sign-ins
+    racing with one code, or a session holding an old copy of the user,
+    cannot both spend it."""
     code = code.strip().lower()
-    for stored in user.backup_codes or []:
+    current = db.session.execute(
+        sa.select(User.backup_codes).where(User.id == user.id).with_for_update()).scalar_one()
+    for stored in current or []:
         if check_password(stored, code):
-            user.backup_codes = [c for c in user.backup_codes if c != stored]  # single use
+            user.backup_codes = [c for c in current if c != stored]  # single use
             return True
     return False
 

@@ -1,4 +1,5 @@
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from hrbpo.core.auth.models import User
@@ -129,12 +130,12 @@ def test_a_used_totp_code_does_not_sign_in_again(browser, tenant_a):
     assert again.post("/login/verify", {"code": _code(secret, 1)}).status_code == 303  # the next one is fresh
 
 
-def test_two_concurrent_sign_ins_with_one_code_let_one_in(browser, tenant_a):
+def _two_sign_ins_at_once(browser, email, code) -> list[int]:
+    """The statuses of two sign-ins that send `code` at the same moment."""
     import threading
 
-    secret = enable_2fa("hr@tenant-a.test")
-    pages = [_password_done(browser, "hr@tenant-a.test") for _ in range(2)]
-    code, barrier, statuses = _code(secret), threading.Barrier(2), []
+    pages = [_password_done(browser, email) for _ in range(2)]
+    barrier, statuses = threading.Barrier(2), []
     tokens = [page.csrf() for page in pages]
 
     def verify(page, token):
@@ -146,7 +147,25 @@ def test_two_concurrent_sign_ins_with_one_code_let_one_in(browser, tenant_a):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [303, 401]
+    return sorted(statuses)
+
+
+def test_two_concurrent_sign_ins_with_one_code_let_one_in(browser, tenant_a):
+    secret = enable_2fa("hr@tenant-a.test")
+    assert _two_sign_ins_at_once(browser, "hr@tenant-a.test", _code(secret)) == [303, 401]
+
+
+@pytest.mark.postgresql_only  # the row lock; SQLite serialises writers its own way
+def test_two_concurrent_sign_ins_with_one_backup_code_let_one_in(browser, tenant_a):
+    from hrbpo.core.auth import totp
+    from hrbpo.core.auth.passwords import hash_password
+
+    enable_2fa("hr@tenant-a.test")
+    code = totp.make_backup_codes()[0]
+    user = db.session.scalars(sa.select(User).where(User.email == "hr@tenant-a.test")).one()
+    user.backup_codes = [hash_password(code)]
+    db.session.commit()
+    assert _two_sign_ins_at_once(browser, "hr@tenant-a.test", code) == [303, 401]
 
 
 def test_a_code_spent_elsewhere_is_refused_even_if_this_session_loaded_the_user_before(app, tenant_a):
@@ -162,6 +181,26 @@ def test_a_code_spent_elsewhere_is_refused_even_if_this_session_loaded_the_user_
     assert totp.verify(user, _code(secret)) is False
     assert totp.verify(user, _code(secret, 1)) is True
     assert user.last_totp_step == step + 1
+
+
+def test_a_backup_code_spent_elsewhere_is_refused_even_if_this_session_loaded_the_user_before(app, tenant_a):
+    """Backup codes are read again (under a row lock on PostgreSQL) when spent,
+    not taken from the copy of the user this session loaded earlier."""
+    from hrbpo.core.auth import totp
+    from hrbpo.core.auth.passwords import hash_password
+
+    enable_2fa("hr@tenant-a.test")
+    codes = totp.make_backup_codes()[:2]
+    user = db.session.scalars(sa.select(User).where(User.email == "hr@tenant-a.test")).one()
+    user.backup_codes = [hash_password(c) for c in codes]
+    db.session.commit()
+    with db.engine.begin() as other:  # another sign-in spent the first code meanwhile
+        other.execute(sa.update(User).where(User.id == user.id).values(backup_codes=user.backup_codes[1:]))
+    assert len(user.backup_codes) == 2  # this session's copy still has both
+    assert totp.verify(user, codes[0]) is False
+    assert totp.verify(user, codes[1]) is True
+    db.session.expire_all()
+    assert db.session.get(User, user.id).backup_codes == []
 
 
 def test_verify_without_password_step_goes_back_to_login(browser):
