@@ -73,10 +73,9 @@ def measure(server: Server, path: str, duration: float, connections: int, token:
 def alternating(loads: dict, rounds: int) -> list[dict]:
     """Run every load (name -> a callable returning a LoadResult) once per
     round, in reverse order every other round (A B, B A, A B, …), and return
-    each round's results by name. This machine has slow spells (half the
-    throughput for tens of seconds, whatever else runs); short rounds in
-    alternating order make a spell fall on both sides of a comparison, and a
-    median of the rounds' ratios drops the rounds it split."""
+    each round's results by name. The machine's speed drifts; short rounds
+    in alternating order make a slow spell fall on both sides of a
+    comparison, and a median of the rounds' ratios drops the rounds it split."""
     names, out = list(loads), []
     for n in range(rounds):
         out.append({name: loads[name]() for name in (names if n % 2 == 0 else names[::-1])})
