@@ -59,10 +59,10 @@ def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
     return header, rows
 
 
-def import_employees(stream, progress=None) -> int:
+def import_employees(stream) -> int:
     """Import a CSV into the current tenant; returns the number of employees."""
     _, rows = read_rows(stream)
-    return import_rows(rows, progress)
+    return import_rows(rows)
 
 
 def import_rows(rows, progress=None) -> int:
