@@ -1,4 +1,7 @@
 """Time off through the API: request, approve or reject, who sees what."""
+import pytest
+
+pytest.importorskip("hrbpo_timeoff", reason="pip install -e ./examples/hrbpo-timeoff")
 
 
 def test_employee_requests_and_hr_approves(acme, ask):

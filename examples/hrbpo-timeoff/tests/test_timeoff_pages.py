@@ -1,4 +1,7 @@
 """The portal page: employees ask, HR admins decide."""
+import pytest
+
+pytest.importorskip("hrbpo_timeoff", reason="pip install -e ./examples/hrbpo-timeoff")
 
 
 def test_employee_asks_from_the_page(acme):
