@@ -18,9 +18,8 @@ from datetime import date
 from itertools import accumulate
 from typing import NamedTuple
 
-from hrbpo.plugins.servicedesk.zones import DAY, EPOCH_ORDINAL, zone_table
+from hrbpo.plugins.servicedesk.zones import DAY, EPOCH_ORDINAL, MINUTE, zone_table
 
-MINUTE = 60_000_000
 HORIZON = date(2200, 1, 1)  # business time is counted up to here: a due time beyond it is "never"
 _LAST_DAY = HORIZON.toordinal()
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 SECOND = 1_000_000
-HOUR = 3600 * SECOND
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
