@@ -83,6 +83,22 @@ def test_elapsed_matches_the_reference(case):
     assert sla.elapsed(calendar, start, end) == timedelta(minutes=Reference(calendar).elapsed_minutes(start, end))
 
 
+@REFERENCE
+@given(elapsed_cases())
+def test_a_target_met_at_a_spans_end_is_due_at_that_end(case):
+    calendar, start, end = case  # the business time up to `end` runs out at the last span end before it
+    minutes = Reference(calendar).elapsed_minutes(start, end)
+    assert sla.add(calendar, start, timedelta(minutes=minutes)) == Reference(calendar).add_minutes(start, minutes)
+
+
+@ALGEBRA
+@given(calendars().flatmap(lambda c: st.tuples(st.just(c), near(c, micro=True), near(c, micro=True))))
+def test_the_due_time_of_the_business_time_up_to_an_instant_is_at_or_before_it(case):
+    calendar, (start, end) = case[0], sorted(case[1:])
+    due = sla.add(calendar, start, sla.elapsed(calendar, start, end))
+    assert start <= due <= end and sla.elapsed(calendar, due, end) == timedelta(0)
+
+
 @st.composite
 def histories(draw, micro=False, changes=6, gap_minutes=2 * 1440):
     calendar = draw(calendars())
