@@ -55,25 +55,25 @@ class Timeline:
 
     def positions(self, instants: list[int]) -> list[int]:
         """`position` of many instants at once (the hot path of a long history: locals hoisted)."""
-        times, offsets, initial = self._zone.covering(min(instants), max(instants))
+        times, offsets = self._zone.covering(min(instants), max(instants))
         week, weekdays_before, starts, spans, before = (
             self._week, self._weekdays_before, self._starts, self._spans, self._before)
-        found, year, year_offset = [], None, 0
+        found, first, after = [], 0, 0
         for instant in instants:
-            i = bisect_right(times, instant) - 1
-            local = instant + (offsets[i] if i >= 0 else initial)
-            day = local // DAY + EPOCH_ORDINAL
-            if year is None or not year.first <= day < year.after:
+            local = instant + offsets[bisect_right(times, instant)]
+            day, clock = divmod(local, DAY)
+            day += EPOCH_ORDINAL
+            if not first <= day < after:
                 year = self._year_of(day)
+                first, after, holidays, changing, specials, sums = (
+                    year.first, year.after, year.holidays, year.changing, year.specials, year.sums)
                 year_offset = self._offsets_before(year)
-            if day in year.changing:
+            if day in changing:
                 found.append(self._changing_position(instant, day, year))
                 continue
             weeks, weekday = divmod(day - 1, 7)  # ordinal 1 is a Monday
-            position = (weeks * week + weekdays_before[weekday] + year_offset
-                        + year.sums[bisect_left(year.specials, day)])
-            if day not in year.holidays:
-                clock = local - (day - EPOCH_ORDINAL) * DAY
+            position = weeks * week + weekdays_before[weekday] + year_offset + sums[bisect_left(specials, day)]
+            if day not in holidays:
                 k = bisect_right(starts[weekday], clock) - 1
                 if k >= 0:
                     start, end = spans[weekday][k]

@@ -10,6 +10,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 SECOND = 1_000_000
@@ -30,74 +31,75 @@ def year_start(year: int) -> int:
     return (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * DAY
 
 
+class _Table(NamedTuple):
+    first: int  # UTC years covered, first …
+    last: int  # … to last
+    start: int  # start of the first year
+    end: int  # start of the year after the last
+    times: list[int]  # the transitions' instants, in order
+    offsets: list[int]  # offsets[k]: the offset from times[k - 1] to times[k] (offsets[0]: before times[0])
+
+
 class ZoneTable:
-    """Offsets of one zone over the UTC years asked for so far, grown on demand (thread-safe)."""
+    """Offsets of one zone over the UTC years asked for so far, grown on demand (thread-safe).
+    The offset at an instant is `offsets[bisect_right(times, instant)]` of `covering`."""
 
     def __init__(self, name: str):
         self.zone = ZoneInfo(name)
         self._lock = threading.Lock()
-        # (first year, last year, transition instants, offset from each on, offset before the
-        # first, start of the first year, start of the year after the last)
-        self._table = None
+        self._table: _Table | None = None
 
     def offset_at(self, instant: int) -> int:
         """The zone's UTC offset at an instant (the new offset from a transition's instant on)."""
-        times, offsets, initial = self.covering(instant, instant)
-        i = bisect_right(times, instant) - 1
-        return offsets[i] if i >= 0 else initial
+        times, offsets = self.covering(instant, instant)
+        return offsets[bisect_right(times, instant)]
 
     def to_utc(self, local: int) -> int:
         """The instant a wall-clock time names. Repeated (fall back): the earliest instant, as
         `fold=0`. Skipped (spring forward): the moment of the change."""
-        times, offsets, initial = self.covering(local - _REACH, local + _REACH)
+        times, offsets = self.covering(local - _REACH, local + _REACH)
         first, last = bisect_left(times, local - _REACH), bisect_right(times, local + _REACH)
-        before = offsets[first - 1] if first > 0 else initial
-        for k in range(first, last + 1):  # segments in time order: offset before times[first], …
-            start = times[k - 1] if k > first else None
-            offset = offsets[k - 1] if k > first else before
-            end = times[k] if k < last else None
-            instant = local - offset
-            if (start is None or instant >= start) and (end is None or instant < end):
+        for k in range(first, last + 1):  # the stretches of one offset in the window, in time order
+            instant = local - offsets[k]
+            if (k == first or instant >= times[k - 1]) and (k == last or instant < times[k]):
                 return instant
         for k in range(first, last):  # no instant shows this time: it is in a skipped stretch
-            previous = offsets[k - 1] if k > first else before
-            if local - previous >= times[k] > local - offsets[k]:
+            if local - offsets[k] >= times[k] > local - offsets[k + 1]:
                 return times[k]
         raise AssertionError("unreachable: a wall-clock time is either shown or skipped")
 
     def transitions(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """(instant, offset before, offset after) of each change in [start, end)."""
-        times, offsets, initial = self.covering(start, end)
-        i, j = bisect_left(times, start), bisect_left(times, end)
-        return [(times[k], offsets[k - 1] if k else initial, offsets[k]) for k in range(i, j)]
+        times, offsets = self.covering(start, end)
+        return [(times[k], offsets[k], offsets[k + 1])
+                for k in range(bisect_left(times, start), bisect_left(times, end))]
 
-    def covering(self, start: int, end: int):
-        """(transition instants, offset from each on, offset before the first) over [start, end]."""
+    def covering(self, start: int, end: int) -> tuple[list[int], list[int]]:
+        """(times, offsets) covering [start, end] with a day to spare."""
         table = self._table
-        if table is None or not table[5] <= start - DAY or not end + DAY < table[6]:
+        if table is None or not table.start <= start - DAY or not end + DAY < table.end:
             with self._lock:
                 table = self._grow(year_of(start) - 1, year_of(end) + 1)
-        return table[2], table[3], table[4]
+        return table.times, table.offsets
 
-    def _grow(self, first: int, last: int):
+    def _grow(self, first: int, last: int) -> _Table:
         table = self._table
         if table is not None:
-            first, last = min(first, table[0]), max(last, table[1])
-            if (first, last) == table[:2]:
+            first, last = min(first, table.first), max(last, table.last)
+            if (first, last) == (table.first, table.last):
                 return table
-        times, offsets = [], []
+        times, offsets = [], [self._offset(year_start(first) // SECOND)]
         for year in range(first, last + 1):
-            if table is not None and table[0] <= year <= table[1]:
-                i = bisect_right(table[2], year_start(year))
-                j = bisect_right(table[2], year_start(year + 1))
-                times += table[2][i:j]
-                offsets += table[3][i:j]
+            if table is not None and table.first <= year <= table.last:
+                i = bisect_right(table.times, year_start(year))
+                j = bisect_right(table.times, year_start(year + 1))
+                changes = zip(table.times[i:j], table.offsets[i + 1:j + 1])
             else:
-                for instant, offset in self._changes(year):
-                    times.append(instant)
-                    offsets.append(offset)
-        self._table = (first, last, times, offsets, self._offset(year_start(first) // SECOND),
-                       year_start(first), year_start(last + 1))
+                changes = self._changes(year)
+            for instant, offset in changes:
+                times.append(instant)
+                offsets.append(offset)
+        self._table = _Table(first, last, year_start(first), year_start(last + 1), times, offsets)
         return self._table
 
     def _changes(self, year: int):
