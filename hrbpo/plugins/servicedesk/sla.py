@@ -38,7 +38,7 @@ def add(calendar: Calendar, start: datetime, duration: timedelta) -> datetime:
     """The instant `duration` of business time after `start`: the clocks of a case opened outside
     hours start at the next span, and a target met exactly at a span's end is due at that end."""
     instant = _instant(start)
-    return _after(calendar.timeline, instant, calendar.timeline.position(instant) + _amount(duration))
+    return _after(calendar.timeline, instant, _amount(duration))
 
 
 def elapsed(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
@@ -130,17 +130,17 @@ def service_levels(calendar: Calendar, opened_at: datetime, first_response: time
     paused = sum(timeline.positions(restarts)) - sum(timeline.positions(stops[:len(restarts)])) if restarts else 0
     stopped = stops[-1] if len(stops) > len(restarts) else None
     first_due = add(calendar, opened_at, first_response)
-    clock = ResolutionClock(_after(timeline, opened, timeline.position(opened) + _amount(resolution) + paused),
+    clock = ResolutionClock(_after(timeline, opened, _amount(resolution) + paused),
                             None if stopped is None else from_micros(stopped))
     return ServiceLevels(first_due, first_response_breached(first_due, first_responded_at, now),
                          clock.due_at, clock.stopped_at, clock.breached(now), status == "pending")
 
 
-def _after(timeline, instant: int, position: int) -> datetime:
-    """The earliest instant from `instant` on at which the count reaches `position`."""
-    if position <= timeline.position(instant):
+def _after(timeline, instant: int, amount: int) -> datetime:
+    """The earliest instant at which `amount` of business time has run since `instant`."""
+    if amount == 0:
         return from_micros(instant)
-    found = timeline.instant(position, timeline.local_day(instant))
+    found = timeline.instant(timeline.position(instant) + amount, timeline.local_day(instant))
     return END_OF_TIME if found is None or found >= _END else from_micros(found)
 
 

@@ -35,6 +35,8 @@ class _Year(NamedTuple):
 
 
 class Timeline:
+    """The running count of one calendar, its yearly tables built on first use (thread-safe)."""
+
     def __init__(self, calendar):
         self._calendar = calendar
         self._zone = zone_table(calendar.timezone)
@@ -142,8 +144,7 @@ class Timeline:
         recent = self._recent
         if recent is not None and recent.first <= day < recent.after:
             return recent
-        found = self._years.get(date.fromordinal(day).year) or self._make_year(date.fromordinal(day).year)
-        self._recent = found
+        self._recent = found = self._year(date.fromordinal(day).year)
         return found
 
     def _make_year(self, number: int) -> _Year:
@@ -155,7 +156,9 @@ class Timeline:
             changing = set()
             start, end = (first - EPOCH_ORDINAL - 2) * DAY, (after - EPOCH_ORDINAL + 2) * DAY
             for instant, before, after_change in self._zone.transitions(start, end):
-                for offset in (before, after_change):  # the local days on either side, and their neighbours
+                # The change can only touch the local days of the wall-clock times on either side of
+                # it; their neighbours are measured exactly too, as a margin.
+                for offset in (before, after_change):
                     day = (instant + offset) // DAY + EPOCH_ORDINAL
                     changing.update(d for d in (day - 1, day, day + 1) if first <= d < after)
             extra = {d: -self._nominal[(d - 1) % 7] for d in holidays}

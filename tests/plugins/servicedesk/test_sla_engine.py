@@ -200,3 +200,12 @@ def test_instants_must_be_aware_and_in_range(start):
 def test_business_time_cannot_be_negative():
     with pytest.raises(ValueError):
         sla.add(calendar(OSLO), utc(2026, 1, 1), -hours(1))
+
+
+def test_a_calendar_shared_by_threads_gives_the_same_answers():
+    from concurrent.futures import ThreadPoolExecutor
+    starts = [local(OSLO, 2026 + k % 9, 1 + k % 12, 1 + k % 28, k % 24) for k in range(60)]
+    expected = [sla.add(calendar(OSLO, country="NO"), start, hours(500)) for start in starts]
+    shared = calendar(OSLO, country="NO")  # its yearly tables are built by whichever thread comes first
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda start: sla.add(shared, start, hours(500)), starts)) == expected
