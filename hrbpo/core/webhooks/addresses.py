@@ -105,6 +105,11 @@ class WebhookURL:
     request_target: str  # path and query, "/" at least
 
     @property
+    def literal(self) -> bool:
+        """Is the host an IP address (checked already, nothing to resolve)?"""
+        return ":" in self.host or _NUMERIC_LABEL.match(self.host.rsplit(".", 1)[-1]) is not None
+
+    @property
     def host_header(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port == DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
@@ -249,11 +254,8 @@ def check_url(url: str, *, allow_private: bool = False, resolver: Resolver = sys
     """`parse_url`, then resolve the host and check every address: one bad
     address refuses the URL, since the name could be steered to it."""
     parsed = parse_url(url, allow_private=allow_private)
-    try:
-        ipaddress.ip_address(parsed.host)
+    if parsed.literal:
         return Target(parsed, (parsed.host,))
-    except ValueError:
-        pass
     try:
         found = [ipaddress.ip_address(a) for a in dict.fromkeys(resolver(parsed.host, parsed.port))]
     except (OSError, UnicodeError, ValueError):

@@ -44,7 +44,8 @@ class Outcome:
 def send(url: str, body: bytes, headers: Mapping[str, str], *, allow_private: bool = False,
          resolver: Resolver = system_resolver, timeout: float = TIMEOUT, ca_file: str | None = None) -> Outcome:
     """Check the URL again (it may resolve elsewhere since it was stored),
-    then deliver to the addresses just checked."""
+    then deliver to the addresses just checked. The DNS lookup comes before
+    the attempt's deadline and is bounded by the system resolver's own."""
     try:
         target = check_url(url, allow_private=allow_private, resolver=resolver)
     except AddressError as refused:
