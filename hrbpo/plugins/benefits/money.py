@@ -3,8 +3,9 @@ per-paycheck and per-year figures for the tenant's pay frequency."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from hrbpo.plugins.benefits.payroll import PERIODS_PER_YEAR as PAY_PERIODS  # noqa: F401  (one table of frequencies)
+
 CENT = Decimal("0.01")
-PAY_PERIODS = {"weekly": 52, "biweekly": 26, "semimonthly": 24, "monthly": 12}
 
 
 def cents(value) -> Decimal:
