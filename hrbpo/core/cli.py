@@ -127,11 +127,11 @@ def import_employees(slug, csv_file):
     try:
         tenant = get_tenant(slug)
         with tenancy.tenant_context(tenant):
-            _, rows = importer.read_rows(csv_file)
             with Progress(TextColumn("Importing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           transient=not sys.stdout.isatty()) as progress:
-                task = progress.add_task("import", total=len(rows))
-                count = importer.import_rows(rows, progress=lambda n: progress.advance(task, n))
+                task = progress.add_task("import", total=None)
+                count = importer.import_employees(
+                    csv_file, progress=lambda done, total: progress.update(task, completed=done, total=total))
             db.session.commit()
     except DomainError as exc:
         db.session.rollback()
