@@ -48,20 +48,22 @@ class InProcessWorker:
     def run(self, later=False, limit=10_000, raise_errors=True) -> int:
         """Run the queue dry; returns how many tasks ran. A task that raised is re-raised."""
         self._watch()
-        if later:
-            self.make_due()
         huey, ran = self.huey, 0
-        now = FAR_FUTURE if later else None
+        if later:  # time passes until what is waiting now is due (what fails again waits again)
+            self.make_due()
+            for item in huey.read_schedule(FAR_FUTURE):
+                item.eta = None
+                huey.enqueue(item)
         while ran < limit:
             task = huey.dequeue()
             if task is None:
-                scheduled = huey.read_schedule(now or datetime.datetime.utcnow())
+                scheduled = huey.read_schedule(datetime.datetime.utcnow())
                 if not scheduled:
                     break
                 for item in scheduled:
                     huey.enqueue(item)
                 continue
-            huey.execute(task, timestamp=now)
+            huey.execute(task)
             ran += 1
         if raise_errors and self.errors:
             task, exc = self.errors.pop(0)

@@ -102,12 +102,12 @@ def execute(job_id):
             db.session.commit()
         except DomainError as exc:  # the input is wrong: trying again cannot help
             db.session.rollback()
-            return _fail(row, token, exc.detail, final=True, errors=exc.errors, done=run.done)
+            return _fail(row, token, exc.detail, final=True, errors=exc.errors, run=run)
         except Exception as exc:
             db.session.rollback()
             log.exception("job %s (%s) failed on attempt %s", row.id, row.kind, row.attempts)
             return _fail(row, token, f"{type(exc).__name__}: {exc}"[:2000], final=row.attempts >= row.max_attempts,
-                         done=run.done, delay=kind.retry_delay)
+                         run=run, delay=kind.retry_delay)
     _forget_live(row.id)
     for callback in run.after_commit:
         callback()
@@ -144,12 +144,12 @@ def _finish(row, token, result, run) -> bool:
         .execution_options(synchronize_session=False)).rowcount == 1
 
 
-def _fail(row, token, error, final, errors=None, done=None, delay=30.0):
+def _fail(row, token, error, final, errors=None, run=None, delay=30.0):
     """Record a failed attempt: `failed` for good, or a retry after a backoff."""
     now = utcnow()
     values = {"error": error, "errors": errors or {"job": [error]}, "claim": None}
-    if done is not None:  # already at least what earlier attempts reached (JobRun.progress)
-        values["progress_done"] = done
+    if run is not None:  # done is already at least what earlier attempts reached (JobRun.progress)
+        values.update(progress_done=run.done, progress_total=run.total)
     if final:
         values.update(status="failed", finished_at=now)
     else:

@@ -119,7 +119,7 @@ def sweep(now=None, starting=False) -> int:
             if _last_heard(job) >= now - lease:
                 continue
             error = f"The worker stopped while running attempt {job.attempts} (no heartbeat for {lease.seconds} s)."
-            values = {"claim": None, "error": error, "errors": {"job": [error]}, "run_after": now}
+            values = {"claim": None, "error": error, "errors": {"job": [error]}, "run_after": utcnow()}
             if job.attempts >= job.max_attempts:
                 values.update(status="failed", finished_at=now)
             else:

@@ -135,23 +135,25 @@ def lease() -> timedelta:
 
 
 @queue.periodic(queue.crontab(minute="*"), "mail.sweep")
-def sweep(now=None):
+def sweep(now=None, starting=False):
     """Every minute: queue again what a dead worker left `sending`, and ring
     for due messages whose doorbell was lost (when the queue has caught up,
-    or they have waited a quarter of an hour)."""
+    or they have waited a quarter of an hour; when a worker starts, all)."""
     if transport() is None:
         return 0
     now = now or utcnow()
     with tenancy.all_tenants():
-        db.session.execute(
+        released = db.session.scalars(
             sa.update(OutboxMessage)
             .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease())
-            .values(status="queued", next_attempt_at=now, last_error="the worker stopped while sending"))
+            .values(status="queued", next_attempt_at=utcnow(), last_error="the worker stopped while sending")
+            .returning(OutboxMessage.id)).all()
         db.session.commit()
-        waited = now - timedelta(minutes=1 if queue.depth()["ready"] == 0 else 15)
+        waited = now if starting else now - timedelta(minutes=1 if queue.depth()["ready"] == 0 else 15)
         ids = db.session.scalars(
             sa.select(OutboxMessage.id).where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= waited)
             .order_by(OutboxMessage.next_attempt_at).limit(SWEEP_LIMIT)).all()
+    ids = list(dict.fromkeys([*released, *ids]))
     ring(ids)
     return len(ids)
 

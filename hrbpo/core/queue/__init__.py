@@ -15,6 +15,7 @@ the app's Huey instance, each run inside an app context with no tenant set.
 """
 import functools
 import logging
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -155,6 +156,24 @@ def depth() -> dict:
     """What is waiting in the queue itself: doorbells ready now and scheduled later."""
     storage = huey().storage
     return {"ready": storage.queue_size(), "scheduled": storage.schedule_size()}
+
+
+HEARTBEAT = "hrbpo.worker.heartbeat"
+
+
+@periodic(crontab(minute="*"), "queue.heartbeat")
+def heartbeat():
+    """A worker's scheduler is alive: the console shows how long ago it last said so."""
+    put(HEARTBEAT, str(time.time()).encode())
+
+
+def last_heartbeat() -> float | None:
+    """Seconds since a worker's scheduler last ran (None: never, or the queue is unreachable)."""
+    try:
+        value = get(HEARTBEAT)
+    except Exception:
+        return None
+    return time.time() - float(value) if value else None
 
 
 def put(key: str, value: bytes):
