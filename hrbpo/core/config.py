@@ -64,6 +64,8 @@ def load(instance_path: str) -> dict:
         "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
         # Unset: a SQLite queue file in the instance folder; sqlite:///PATH or redis://HOST:PORT/DB.
         "HRBPO_QUEUE_URL": _env("QUEUE_URL"),
+        # The queue's name: its key prefix on Redis (deployments sharing one Redis need their own).
+        "HRBPO_QUEUE_NAME": _env("QUEUE_NAME", "hrbpo"),
         # Unset: mail stays in the outbox (shown in the console), nothing is sent (hrbpo/core/mail/).
         "HRBPO_MAIL_URL": _env("MAIL_URL"),
         # A message is tried once, then retried RETRIES times, waiting DELAY, 2·DELAY, 4·DELAY … seconds.

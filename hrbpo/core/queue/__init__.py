@@ -69,7 +69,7 @@ def make_huey(url: str | None, instance_path: str, name: str = "hrbpo"):
 
 def init_app(app):
     bind(app, make_huey(app.config.get("HRBPO_QUEUE_URL"), app.instance_path,
-                        app.config.get("HRBPO_QUEUE_NAME", "hrbpo")))
+                        app.config["HRBPO_QUEUE_NAME"]))
 
 
 def bind(app, huey):
