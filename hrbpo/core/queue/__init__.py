@@ -23,7 +23,7 @@ from flask import current_app
 from huey import RedisHuey, SqliteHuey
 from huey import crontab as crontab
 from huey.constants import EmptyData
-from huey.storage import RedisStorage
+from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
 
 from hrbpo.core import tenancy
@@ -64,7 +64,18 @@ def make_huey(url: str | None, instance_path: str, name: str = "hrbpo"):
         raise ValueError("HRBPO_QUEUE_URL is not understood: use sqlite:///PATH or redis://HOST:PORT/DB")
     path = Path(url[len("sqlite:///"):]) if url else Path(instance_path) / "queue.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, results=False, filename=str(path), timeout=5)
+    return SqliteHuey(name, results=False, filename=str(path), timeout=5, storage_class=QueueFile)
+
+
+class QueueFile(SqliteStorage):
+    """Huey's SQLite storage without an fsync per doorbell (WAL, synchronous=NORMAL):
+    a crash keeps the file consistent and may lose the last few doorbells,
+    which the sweepers ring again; a request that mails pays no disk flush."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=1")
+        return connection
 
 
 def init_app(app):
