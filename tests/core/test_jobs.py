@@ -254,3 +254,12 @@ def test_queue_check_names_the_problem_not_the_address(app, tmp_path):
     finally:
         app.extensions[queue.EXTENSION] = before
     assert reason.startswith("unreachable") and "s3cret" not in reason and str(port) not in reason
+
+
+def test_a_job_is_read_in_three_statements(tenant_a, worker, count_queries):
+    job = upload(tenant_a, HEADER + people(2)).get_json()["job"]
+    worker.run()
+    tenant_a.hr.get(f"/api/v1/jobs/{job['id']}")
+    with count_queries() as q:
+        assert tenant_a.hr.get(f"/api/v1/jobs/{job['id']}").status_code == 200
+    assert q.count <= 3, q.statements

@@ -44,8 +44,9 @@ def visible_job(job_id) -> tuple[BackgroundJob, Tenant | None]:
     if user is None:
         abort(401)
     with tenancy.all_tenants():
-        job = db.session.get(BackgroundJob, job_id)
-        tenant = db.session.get(Tenant, job.tenant_id) if job is not None and job.tenant_id else None
+        job, tenant = db.session.execute(
+            sa.select(BackgroundJob, Tenant).outerjoin(Tenant, Tenant.id == BackgroundJob.tenant_id)
+            .where(BackgroundJob.id == job_id)).first() or (None, None)
     if job is None or (tenant is None and not user.is_operator):
         abort(404, "No such job.")
     if tenant is not None:
