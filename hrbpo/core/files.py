@@ -112,6 +112,18 @@ def keep(upload, content_type: str, purpose: str, uploaded_by=None) -> StoredFil
     return stored
 
 
+def keep_bytes(data: bytes, filename: str, content_type: str, purpose: str) -> StoredFile:
+    """Keep a file the app made (an export) for the current tenant."""
+    stored = StoredFile(filename=secure_filename(filename) or "export", content_type=content_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), purpose=purpose)
+    db.session.add(stored)
+    db.session.flush()
+    path = _path(stored.tenant_id, stored.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return stored
+
+
 def open_stored(stored: StoredFile):
     """The stored file, open for reading in binary."""
     return _path(stored.tenant_id, stored.id).open("rb")

@@ -1,9 +1,9 @@
 """/api/v1/jobs: a job's state and progress, lists, and retrying a failed one."""
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 
-from hrbpo.core import tenancy
+from hrbpo.core import files, tenancy
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.schemas import Schema
 from hrbpo.core.auth.permissions import operator_required
@@ -66,6 +66,12 @@ def jobs_out(jobs) -> list[dict]:
     return [job_out(j, slugs.get(j.tenant_id)) for j in jobs]
 
 
+def prefers_async() -> bool:
+    """RFC 7240: the client asked for `Prefer: respond-async`."""
+    wanted = (p.split(";")[0].split("=")[0].strip().lower() for p in request.headers.get("Prefer", "").split(","))
+    return "respond-async" in wanted
+
+
 def accepted(job: BackgroundJob, slug: str | None):
     """The answer to `Prefer: respond-async`: 202, where to follow the job, and the job
     (a response of its own: the view's success schema is for the synchronous answer)."""
@@ -104,6 +110,18 @@ def list_jobs(query, page):
         result = paginate(services.jobs_query(tenant_ids, query.get("status"), query.get("kind")), page)
     result["items"] = jobs_out(result["items"])
     return result
+
+
+@blp.route("/jobs/<job_id>/file", methods=["GET"])
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+def job_file(job_id):
+    """The file a finished export job made (its `result.file_id`)."""
+    job, tenant = services.visible_job(services.parse_id(job_id))
+    file_id = (job.result or {}).get("file_id") if job.status == "succeeded" else None
+    if tenant is None or file_id is None:
+        abort(404, "This job has no file.")
+    with tenancy.tenant_context(tenant):
+        return files.send(files.get(file_id))
 
 
 @blp.route("/jobs/<job_id>/retry", methods=["POST"])

@@ -1,12 +1,12 @@
 """/api/v1/tenants/<slug>/employees… and /users."""
 import sqlalchemy as sa
-from flask import abort, g, request
+from flask import abort, g
 
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
-from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted
+from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted, prefers_async
 from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import (EmployeeQuerySchema, EmployeeSchema, EmployeeUpdateSchema, ImportFileSchema,
@@ -93,12 +93,6 @@ def import_employees(files):
     count = importer.import_employees(files["file"].stream)
     db.session.commit()
     return {"imported": count}
-
-
-def prefers_async() -> bool:
-    """RFC 7240: the client asked for `Prefer: respond-async`."""
-    wanted = (p.split(";")[0].split("=")[0].strip().lower() for p in request.headers.get("Prefer", "").split(","))
-    return "respond-async" in wanted
 
 
 @blp.route("/users", methods=["POST"])
