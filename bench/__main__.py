@@ -10,7 +10,8 @@ from pathlib import Path
 from bench import database
 from bench.config import Config
 from bench.context import Bench
-from bench.scenarios import s1_floor, s2_list, s3_statements, s4_skew, s5_noisy, s6_import, s7_exports, s8_rls
+from bench.scenarios import (s1_floor, s2_list, s3_statements, s4_skew, s5_noisy, s6_import, s7_exports, s8_rls,
+                             s9_s10_mail)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -61,6 +62,8 @@ def scenarios(bench):
     for id_, module in (("S6", s6_import), ("S7", s7_exports)):
         if wanted(cfg, id_):
             step(id_, module.run, bench)
+    if wanted(cfg, "S9") or wanted(cfg, "S10"):
+        step("S9, S10", s9_s10_mail.run, bench)
 
 
 def step(label, fn, *args):

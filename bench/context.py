@@ -81,6 +81,10 @@ class Bench:
                 gunicorn(kind, target, env, cfg.workers, cfg.threads, probe="/healthz"))
         return self._servers[kind]
 
+    def enter(self, context):
+        """Keep `context` (a worker, say) open until close()."""
+        return self._stack.enter_context(context)
+
     def close(self):
         self._stack.close()
         self._servers.clear()

@@ -8,7 +8,9 @@ table, so row-level security really binds every test.
 
 Fixtures: `app`, `client`, `operator` (an ApiClient), `make_tenant(slug,
 modules=…)` → TenantKit with `hr`, `employee` ApiClients, `tenant_a` /
-`tenant_b`, `count_queries`, `isolation`, `mailbox` (mail sent).
+`tenant_b`, `count_queries`, `isolation`; for the queue and mail (see
+hrbpo.testing_queue): `worker` (runs queued tasks in process), `mailbox`
+(mail sent), `smtp_server` (a real local SMTP server), `queue_storage`.
 """
 import os
 import uuid
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+
+from hrbpo.testing_queue import mailbox, queue_storage, smtp_server, worker  # noqa: F401  (fixtures)
 
 PG_URL = os.environ.get("HRBPO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct-horse-battery"
@@ -119,6 +123,9 @@ def _session_app(backend, request, tmp_path_factory):
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "HRBPO_MAIL_URL": "memory:",
+        # The worker runs in process (the `worker` fixture) on a real Huey queue file of this process's own.
+        "HRBPO_QUEUE_URL": f"sqlite:///{instance / 'queue.db'}",
+        "HRBPO_QUEUE_NAME": f"hrbpo-test-{os.getpid()}",
     }
     if backend == "postgresql":
         config.update(_make_postgres(_worker(request)))
@@ -183,10 +190,12 @@ def app(_session_app):
     limiter.reset()
     with _session_app.app_context():
         yield _session_app
+    from hrbpo.core import queue
     from hrbpo.core.db import db
 
     with _session_app.app_context():
         db.session.remove()
+        queue.huey().storage.flush_all()  # no doorbell outlives its test's rows
     _wipe(_session_app)
 
 
@@ -317,18 +326,6 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", on_execute)
 
     return counting
-
-
-@pytest.fixture
-def mailbox(app):
-    """The mail delivered during the test (tests use HRBPO_MAIL_URL=memory:): a
-    list of email.message.EmailMessage, filled as transactions commit."""
-    from hrbpo.core import mail
-
-    messages = mail.backend().messages
-    messages.clear()
-    yield messages
-    messages.clear()
 
 
 @pytest.fixture

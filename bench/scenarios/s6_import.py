@@ -43,7 +43,7 @@ def import_with_app(app, tenant_id, body: bytes) -> dict:
     phases = {}
     with app.app_context(), tenancy.tenant_context(tenant_id):
         start = time.perf_counter()
-        _, rows = importer.read_rows(io.BytesIO(body))
+        rows = importer.read_rows(io.BytesIO(body))
         phases["parse"] = time.perf_counter() - start
         importer.import_rows(rows)
         db.session.commit()

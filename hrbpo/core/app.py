@@ -49,9 +49,10 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     from hrbpo.core import i18n
 
     i18n.init_app(app, registry)
-    from hrbpo.core import mail
+    from hrbpo.core import jobs, mail, queue  # noqa: F401  (mail and jobs declare the worker's tasks)
+    from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
 
-    mail.init_app(app)
+    queue.init_app(app)
     _init_api(app, registry)
     _init_pages(app, registry)
     _init_request_hooks(app)
@@ -74,6 +75,8 @@ def _serving() -> bool:
 def _init_api(app, registry):
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
+    from hrbpo.core.jobs.api import blp as jobs_api
+    from hrbpo.core.mail.api import blp as mail_api
     from hrbpo.core.people.api import blp as people_api
     from hrbpo.core.tenants.api import blp as tenants_api
     from hrbpo.core.tenants.api import scoped as tenant_api
@@ -95,7 +98,7 @@ def _init_api(app, registry):
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blp in (auth_api, tenants_api, tenant_api, people_api):
+    for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:

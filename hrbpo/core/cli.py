@@ -127,11 +127,11 @@ def import_employees(slug, csv_file):
     try:
         tenant = get_tenant(slug)
         with tenancy.tenant_context(tenant):
-            _, rows = importer.read_rows(csv_file)
             with Progress(TextColumn("Importing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           transient=not sys.stdout.isatty()) as progress:
-                task = progress.add_task("import", total=len(rows))
-                count = importer.import_rows(rows, progress=lambda n: progress.advance(task, n))
+                task = progress.add_task("import", total=None)
+                count = importer.import_employees(
+                    csv_file, progress=lambda done, total: progress.update(task, completed=done, total=total))
             db.session.commit()
     except DomainError as exc:
         db.session.rollback()
@@ -217,13 +217,27 @@ def jobs_cli():
 
 
 @jobs_cli.command("run")
-@click.option("--task", "only", help="Run only this task (see `flask hrbpo plugins`)")
+@click.option("--task", "only", help="Run only this task (e.g. compliance.deadlines)")
 def jobs_run(only):
-    """Run the plugins' periodic tasks (reminders, escalations, purges) for every tenant. Schedule it with cron."""
+    """Run the modules' periodic tasks (reminders, escalations, purges) now, for
+    every tenant with the module on. The worker runs them daily by itself."""
     from hrbpo.core.jobs import run_periodic
+    from hrbpo.core.jobs.kinds import periodic_tasks
 
+    if only and only not in periodic_tasks():
+        raise click.ClickException(f"No periodic task {only!r}; there are: {', '.join(sorted(periodic_tasks()))}.")
     for line in run_periodic(only):
         click.echo(line)
+
+
+@hrbpo_cli.command("worker")
+@click.option("--threads", default=4, show_default=True, help="Tasks run at once")
+def worker(threads):
+    """Run the worker: delivers mail, runs jobs (imports, exports) and the
+    periodic tasks on their schedule. Run at least one beside the web app."""
+    from hrbpo.core.queue.worker import run
+
+    run(threads)
 
 
 @hrbpo_cli.command("demo")

@@ -62,8 +62,17 @@ def load(instance_path: str) -> dict:
         "HRBPO_MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "HRBPO_UPLOAD_DIR": _env("UPLOAD_DIR") or str(instance / "files"),
         "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
-        # Unset: mail is logged and kept in instance/outbox (see hrbpo/core/mail.py).
+        # Unset: a SQLite queue file in the instance folder; sqlite:///PATH or redis://HOST:PORT/DB.
+        "HRBPO_QUEUE_URL": _env("QUEUE_URL"),
+        # The queue's name: its key prefix on Redis (deployments sharing one Redis need their own).
+        "HRBPO_QUEUE_NAME": _env("QUEUE_NAME", "hrbpo"),
+        # Unset: mail stays in the outbox (shown in the console), nothing is sent (hrbpo/core/mail/).
         "HRBPO_MAIL_URL": _env("MAIL_URL"),
+        # A message is tried once, then retried RETRIES times, waiting DELAY, 2·DELAY, 4·DELAY … seconds.
+        "HRBPO_MAIL_RETRIES": int(_env("MAIL_RETRIES", "8")),
+        "HRBPO_MAIL_RETRY_DELAY": float(_env("MAIL_RETRY_DELAY", "30")),
+        # A running job whose worker has not been heard of for this long is run again.
+        "HRBPO_JOB_LEASE_SECONDS": float(_env("JOB_LEASE_SECONDS", "60")),
         "HRBPO_MAIL_FROM": _env("MAIL_FROM", "hrbpo@localhost"),
         # Where links in mail point; unset: the request's own address (jobs: http://127.0.0.1:5000).
         "HRBPO_BASE_URL": _env("BASE_URL"),

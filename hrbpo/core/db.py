@@ -166,10 +166,12 @@ def _stamp_tenant(session, flush_context, instances):
 @event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
     """SQLite ignores foreign keys unless asked per connection; the composite
-    tenant keys (decision 1) must hold there too."""
+    tenant keys (decision 1) must hold there too. Write-ahead logging lets the
+    web app read while the worker (another process) writes a big import."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
 

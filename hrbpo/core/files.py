@@ -93,6 +93,48 @@ def store(upload, allowed=EVIDENCE_TYPES, purpose="evidence", max_bytes=None, up
     return stored
 
 
+def keep(upload, content_type: str, purpose: str, uploaded_by=None) -> StoredFile:
+    """Keep an upload as it is (no type check: the caller reads it as `content_type`),
+    copied in chunks, so a big file never sits in memory."""
+    stored = StoredFile(filename=secure_filename(upload.filename or "") or "upload", content_type=content_type,
+                        size=0, sha256="", uploaded_by=uploaded_by, purpose=purpose)
+    db.session.add(stored)
+    db.session.flush()
+    path = _path(stored.tenant_id, stored.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        while chunk := upload.stream.read(1 << 20):
+            digest.update(chunk)
+            out.write(chunk)
+            stored.size += len(chunk)
+    stored.sha256 = digest.hexdigest()
+    return stored
+
+
+def keep_bytes(data: bytes, filename: str, content_type: str, purpose: str) -> StoredFile:
+    """Keep a file the app made (an export) for the current tenant."""
+    stored = StoredFile(filename=secure_filename(filename) or "export", content_type=content_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), purpose=purpose)
+    db.session.add(stored)
+    db.session.flush()
+    path = _path(stored.tenant_id, stored.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return stored
+
+
+def open_stored(stored: StoredFile):
+    """The stored file, open for reading in binary."""
+    return _path(stored.tenant_id, stored.id).open("rb")
+
+
+def discard(stored: StoredFile):
+    """Forget a stored file: its row now, its bytes once that commits (hrbpo.core.jobs runs it after)."""
+    db.session.delete(stored)
+    return lambda: _path(stored.tenant_id, stored.id).unlink(missing_ok=True)
+
+
 def get(file_id) -> StoredFile:
     return get_or_404(StoredFile, file_id, "File not found.")
 

@@ -3,8 +3,10 @@ from hrbpo.core.api.idempotency import IdempotencyRecord
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.files import StoredFile
+from hrbpo.core.jobs.models import BackgroundJob
+from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
-__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "Membership", "StoredFile", "Tenant",
+__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "BackgroundJob", "Membership", "OutboxMessage", "StoredFile", "Tenant",
            "TenantModule", "User"]

@@ -70,3 +70,8 @@ def rls_settings() -> tuple[str, str]:
     value = _current.get()
     return ("", "1") if value is ALL else (str(value) if value else "", "")
 
+
+
+def no_tenant():
+    """Run the block with no tenant set (background work starts from nothing)."""
+    return _switch(None)

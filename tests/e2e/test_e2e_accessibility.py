@@ -38,9 +38,10 @@ NOT_PAGES = re.compile(r"\.(pdf|csv|ics|zip)$|/logo$|/static/|/evidence$")
 PORTAL_BLUEPRINTS = ("portal", *(f"{m}_pages" for m in MODULES))
 # Portal pages that are not for this role (or need records the demo does not make for it).
 NOT_FOR = {
-    "hr": {"/benefits/enrol/<id>"},
+    "hr": {"/benefits/enrol/<id>", "/employees/import/<id>"},  # the import's progress: after a post, below
     # Employees: their profile is on their home page; their checklists on the compliance page.
-    "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import", "/users/",
+    "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
+                 "/employees/import/<id>", "/users/",
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
                  "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
@@ -161,6 +162,12 @@ def test_every_hr_page(browser, live, locale):
     walk.follow(page.locator("main form button[type=submit]"))
     expect(page.locator("main .error, main .errors, main [role=alert]").first).to_be_visible()
     walk.check("import with errors")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": b"first_name,last_name,email,hire_date\n"}])
+    page.locator("main form input[name=background]").check()
+    walk.follow(page.locator("main form button[type=submit]"))
+    expect(page.locator("main progress")).to_be_visible()
+    walk.check("import progress")
     page.goto(live.url(f"/t/{SLUG}/employees/new"))
     page.locator("main form").evaluate("form => form.noValidate = true")
     walk.follow(page.locator("main form button[type=submit]"))
@@ -197,7 +204,7 @@ def test_every_console_and_two_factor_page(browser, live, locale):
     walk.check("backup codes")
     walk.crawl(["/ops/", "/account"], ("/ops/", "/account"))
     assert {"/ops/", "/ops/tenants/<id>", "/ops/tenants/new", "/ops/users", "/ops/queue", "/ops/act-as",
-            "/account", "/account/two-factor"} <= {UUID.sub("<id>", r).replace(SLUG, "<id>") for r in walk.seen}
+            "/ops/jobs", "/ops/mail", "/account", "/account/two-factor"} <= {UUID.sub("<id>", r).replace(SLUG, "<id>") for r in walk.seen}
     # Acting as the tenant's HR admin: the banner on the tenant's pages.
     page.goto(live.url(f"/ops/act-as?tenant={SLUG}"))
     page.locator("main form textarea, main form input[name=reason]").first.fill("Ticket 42")

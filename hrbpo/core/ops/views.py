@@ -180,4 +180,4 @@ def add_membership():
     return redirect(url_for("ops.users", q=data["email"]), code=303)
 
 
-from hrbpo.core.ops import actas, queue  # noqa: E402,F401  (their routes join this blueprint)
+from hrbpo.core.ops import actas, background, queue  # noqa: E402,F401  (their routes join this blueprint)

@@ -6,7 +6,8 @@ from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
-from hrbpo.core.people import importer, services
+from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted, prefers_async
+from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import (EmployeeQuerySchema, EmployeeSchema, EmployeeUpdateSchema, ImportFileSchema,
                                        ImportResultSchema, RoleUpdateSchema, TenantUserSchema)
@@ -76,11 +77,19 @@ def update_employee(data, employee_id):
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(422, description="Errors keyed by CSV line number; nothing was imported")
+@blp.alt_response(202, schema=BackgroundJobEnvelopeSchema, description="With `Prefer: respond-async`: the import's job "
+                  "(follow `Location`)")
 def import_employees(files):
     """Import employees from CSV (header `first_name,last_name,email,hire_date`
     plus optional `date_of_birth,national_id,employment_type,hours_per_week,
     department,job_title,phone`). All or nothing. Does not fire `employee_hired`:
-    an import loads an existing workforce."""
+    an import loads an existing workforce. With `Prefer: respond-async` the
+    worker imports the file: 202 with the job (`GET /api/v1/jobs/{id}` shows
+    its progress, then its result or its errors by line)."""
+    if prefers_async():
+        job = imports.submit_import(files["file"], g.user.id)
+        db.session.commit()
+        return accepted(job, g.tenant.slug)
     count = importer.import_employees(files["file"].stream)
     db.session.commit()
     return {"imported": count}

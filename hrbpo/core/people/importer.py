@@ -27,18 +27,47 @@ from hrbpo.core.people.schemas import EmployeeSchema
 REQUIRED = ("first_name", "last_name", "email", "hire_date")
 OPTIONAL = ("date_of_birth", "national_id", "employment_type", "hours_per_week", "department", "job_title", "phone")
 BATCH = 2000
+NOT_UTF8 = "The file is not UTF-8 text."
 
 
-def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Decode and parse the CSV; raise Invalid for an unusable file or header."""
-    raw = stream.read()
-    if isinstance(raw, bytes):
+def _text(stream):
+    """A text view of a binary or text file (the binary one is left open)."""
+    if isinstance(stream, io.TextIOBase):
+        return contextlib.nullcontext(stream)
+    return _detaching(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+
+
+@contextlib.contextmanager
+def _detaching(wrapper):
+    try:
+        yield wrapper
+    finally:
+        wrapper.detach()  # closing the wrapper would close the caller's file
+
+
+def iter_rows(stream):
+    """(line, values) for each non-blank row of a CSV, streamed: the header is
+    checked first (Invalid for an unusable file or header)."""
+    with _text(stream) as text:
+        reader = csv.reader(text)
         try:
-            raw = raw.decode("utf-8-sig")
+            header = _header(next(reader, []))
+            width = len(header)
+            for fields in reader:
+                if len(fields) > width:
+                    yield reader.line_num, {None: fields[width:]}
+                    continue
+                values = [v.strip() for v in fields]
+                if any(values):  # else a blank line
+                    yield reader.line_num, {k: v for k, v in zip(header, values) if v}
         except UnicodeDecodeError:
-            raise Invalid({"file": ["The file is not UTF-8 text."]})
-    reader = csv.reader(io.StringIO(raw, newline=""))
-    header = [h.strip() for h in next(reader, [])]
+            raise Invalid({"file": [NOT_UTF8]})
+        except csv.Error as exc:
+            raise Invalid({str(reader.line_num): [f"The CSV cannot be read here: {exc}."]}, "The CSV is malformed.")
+
+
+def _header(names) -> list[str]:
+    header = [h.strip() for h in names]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
@@ -48,50 +77,77 @@ def read_rows(stream) -> tuple[list[str], list[tuple[int, dict]]]:
         if unknown:
             problems.append(f"Unknown column(s): {', '.join(unknown)}; allowed: {', '.join(REQUIRED + OPTIONAL)}.")
         raise Invalid({"1": problems}, "The CSV header is not usable.")
-    rows, width = [], len(header)
-    for fields in reader:
-        if len(fields) > width:
-            rows.append((reader.line_num, {None: fields[width:]}))
-            continue
-        values = [v.strip() for v in fields]
-        if any(values):  # else a blank line
-            rows.append((reader.line_num, {k: v for k, v in zip(header, values) if v}))
-    return header, rows
+    return header
 
 
-def import_employees(stream) -> int:
-    """Import a CSV into the current tenant; returns the number of employees."""
-    _, rows = read_rows(stream)
-    return import_rows(rows)
+def read_rows(stream) -> list[tuple[int, dict]]:
+    """Every row of a small CSV, in memory (tests and benchmarks)."""
+    return list(iter_rows(stream))
 
 
-def import_rows(rows, progress=None) -> int:
-    """Validate and write `rows` (line, values) from read_rows: all or none.
+def import_employees(stream, progress=None) -> int:
+    """Import a CSV file (binary or text, seekable) into the current tenant,
+    streamed: a first pass counts the rows and notes where each email first
+    appears, the second validates and writes batch by batch, so memory grows
+    with the number of distinct emails, not with the file. `progress(done,
+    total)` is called as batches go."""
+    total, first_lines = 0, {}
+    for line, row in iter_rows(stream):
+        total += 1
+        email = row.get("email")
+        if email:
+            first_lines.setdefault(email.lower(), line)
+    stream.seek(0)
+    return import_rows(iter_rows(stream), progress, first_lines, total)
 
-    Raises Invalid with every bad row's problems; the rows written before the
-    first bad one are rolled back with the savepoint. `progress(n)` is called
-    as each batch is written."""
-    errors, check = {}, _checker(rows)
+
+def import_rows(rows, progress=None, first_lines=None, total=None) -> int:
+    """Validate and write `rows` ((line, values), as iter_rows gives): all or none.
+
+    `first_lines` (email → first line it appears on) comes from a first pass
+    over the file; without it `rows` is read into memory to make it. Raises
+    Invalid with every bad row's problems; the rows written before the first
+    bad one are rolled back with the savepoint. `progress(done, total)` is
+    called after each batch."""
+    if first_lines is None:
+        rows = list(rows)
+        first_lines, total = {}, len(rows)
+        for line, row in rows:
+            if row.get("email"):
+                first_lines.setdefault(row["email"].lower(), line)
+    errors, check, done = {}, _checker(first_lines), 0
     with db.session.begin_nested(), _pipelined():
-        for start in range(0, len(rows), BATCH):
-            records = check(rows[start:start + BATCH], errors)
+        for batch in _batches(rows):
+            records = check(batch, errors)
             if not errors:  # after the first bad row, only check (to report every problem)
                 _write(records)
-                if progress:
-                    progress(len(records))
+            done += len(batch)
+            if progress:
+                progress(done, total)
         if errors:
-            ordered = dict(sorted(errors.items(), key=lambda kv: int(kv[0])))
+            ordered = dict(sorted(errors.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0))
             raise Invalid(ordered, f"{len(errors)} row(s) have errors; nothing was imported.")
-    audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": len(rows)})
-    return len(rows)
+    audit.record("employee.import", target_type="Employee", target_id=None, changes={"imported": done})
+    return done
 
 
-def _checker(rows):
+def _batches(rows):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _checker(first_lines: dict):
     """check(batch, errors): the batch's clean records, its problems added to
     `errors`. Emails must be new to the tenant (asked once, up front) and
     appear once in the file."""
-    load, seen = _row_loader(), {}
-    existing = _existing_emails(list({row["email"].lower() for _, row in rows if "email" in row}))
+    load = _row_loader()
+    existing = _existing_emails(list(first_lines))
 
     def check(batch, errors) -> list[dict]:
         clean = []
@@ -105,12 +161,12 @@ def _checker(rows):
                 errors[str(line)] = [f"{field}: {' '.join(msgs)}" for field, msgs in exc.messages.items()]
                 continue
             email = data["email"] = data["email"].strip().lower()
-            if email in seen:
-                errors[str(line)] = [f"email: {email} also appears on line {seen[email]}."]
+            first = first_lines.get(email, line)
+            if first != line:
+                errors[str(line)] = [f"email: {email} also appears on line {first}."]
             elif email in existing:
                 errors[str(line)] = [f"email: an employee with {email} already exists in this tenant."]
             else:
-                seen[email] = line
                 clean.append(data)
         return clean
 
@@ -149,8 +205,10 @@ def _existing_emails(emails: list[str]) -> set[str]:
     return found
 
 
-# Values that repeat down a column (names, departments, dates) are checked once.
+# Values that repeat down a column (names, departments, dates) are checked once;
+# a column's memo is dropped when it grows past MEMO_LIMIT (a column of unique values).
 UNIQUE_COLUMNS = {"email", "national_id"}
+MEMO_LIMIT = 20_000
 
 
 def _row_loader():
@@ -178,6 +236,8 @@ def _row_loader():
                 elif value in seen:
                     out[name] = seen[value]
                 else:
+                    if len(seen) >= MEMO_LIMIT:
+                        seen.clear()
                     out[name] = seen[value] = fields[name].deserialize(value, name, row)
         except ma.ValidationError:
             return schema.load(row)

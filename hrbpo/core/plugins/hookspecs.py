@@ -140,10 +140,17 @@ def register_commands(cli):
 def periodic_tasks():
     """Declare work that runs on a schedule: reminders, escalations, purges.
 
-    When: by `flask hrbpo jobs run` (from cron, or the RQ scheduler).
-    Returns: a list of `PeriodicTask(name, run, module)`. `run(tenant)` is
-    called once for every tenant with `module` on, inside that tenant's
-    context, and returns a short summary line; core commits after each run.
+    When: by the worker (`flask hrbpo worker`): once a day for each tenant
+    with `module` on, from `at` (default 06:00) in the tenant's time zone,
+    a missed day caught up once; and on demand by `flask hrbpo jobs run
+    [--task NAME]`.
+    Returns: a list of `PeriodicTask(name, run, module, at=time(6, 0))`.
+    `run(tenant)` is called inside that tenant's context as a job (retried
+    with backoff if it raises, listed in the console) and returns a short
+    summary line; it must not commit: core commits its work together with
+    the job's success, so a run is applied once even if a worker dies. Mail
+    it sends (`hrbpo.core.mail.send`) goes out after that commit; pass
+    `group=` and test `mail.all_failed(...)` to send again what failed.
     Per tenant: the tasks run per tenant; the hook itself is not.
     """
 

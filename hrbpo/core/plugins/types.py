@@ -1,7 +1,7 @@
 """Small value types plugins return from hooks."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 CORE_API_VERSION = "1.0"
 
@@ -62,3 +62,4 @@ class PeriodicTask:
     name: str
     run: Callable  # run(tenant) inside the tenant's context; returns a short summary
     module: str
+    at: time = time(6, 0)  # once a day, from this local time in the tenant's time zone

@@ -11,6 +11,8 @@ STATUSES = {"active": _l("Active"), "terminated": _l("Left")}
 EMPLOYMENT_TYPES = {"full_time": _l("Full time"), "part_time": _l("Part time"), "contractor": _l("Contractor"),
                     "temporary": _l("Temporary"), "intern": _l("Intern")}
 ROLES = {"operator": _l("BPO operator"), "hr_admin": _l("HR admin"), "employee": _l("Employee")}
+MAIL_STATUSES = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
+JOB_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "succeeded": _l("Done"), "failed": _l("Failed")}
 
 
 def _label(table):
@@ -34,9 +36,11 @@ def module_description(name: str) -> str:
 
 def register(app):
     app.jinja_env.globals.update(status_label=_label(STATUSES), employment_label=_label(EMPLOYMENT_TYPES),
-                                 role_label=_label(ROLES), language_label=lambda code: LANGUAGES.get(code, code),
+                                 role_label=_label(ROLES), mail_status_label=_label(MAIL_STATUSES),
+                                 job_status_label=_label(JOB_STATUSES), language_label=lambda code: LANGUAGES.get(code, code),
                                  module_title=module_title, module_description=module_description)
     # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages.
     app.jinja_env.filters.update(employment_option=_option(EMPLOYMENT_TYPES), role_option=_option(ROLES),
+                                 mail_status_option=_option(MAIL_STATUSES), job_status_option=_option(JOB_STATUSES),
                                  pair=lambda value: (value, value), bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
                                  module_title=module_title, form_message=form_message)

@@ -9,7 +9,9 @@ from hrbpo.core.auth.models import ROLES
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.core.people import importer, services
+from hrbpo.core.jobs.api import job_out
+from hrbpo.core.jobs.services import visible_job
+from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, STATUSES, Employee
 from hrbpo.core.people.schemas import EmployeeSchema, EmployeeUpdateSchema, TenantUserSchema
 from hrbpo.core.portal.forms import load, page_args, submitted
@@ -84,16 +86,29 @@ def edit_employee(employee_id):
     return redirect(url_for("portal.employee", employee_id=record.id), code=303)
 
 
+# Files bigger than this are imported by the worker, with a progress page.
+ASYNC_BYTES = 256 * 1024
+
+
 @bp.route("/employees/import", methods=["GET", "POST"])
 @requires("people.write")
 def import_employees():
-    """All-or-nothing CSV import; every bad row is reported by its line."""
+    """All-or-nothing CSV import; every bad row is reported by its line. A
+    big file (or one sent "in the background") goes to the worker."""
     columns = importer.REQUIRED + importer.OPTIONAL
     if request.method == "GET":
         return render_template("portal/import.html", columns=columns, problems=None)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return render_template("portal/import.html", columns=columns, problems={"file": [_("Choose a CSV file.")]}), 422
+    if request.form.get("background") or _size(upload) > ASYNC_BYTES:
+        try:
+            job = imports.submit_import(upload, g.user.id)
+        except Invalid as exc:
+            db.session.rollback()
+            return render_template("portal/import.html", columns=columns, problems=exc.errors), 422
+        db.session.commit()
+        return redirect(url_for("portal.import_progress", job_id=job.id), code=303)
     try:
         count = importer.import_employees(upload.stream)
     except Invalid as exc:
@@ -102,6 +117,24 @@ def import_employees():
     db.session.commit()
     flash(_("%(count)s employees were imported.", count=count), "success")
     return redirect(url_for("portal.directory"), code=303)
+
+
+def _size(upload) -> int:
+    stream = upload.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+@bp.get("/employees/import/<uuid:job_id>")
+@requires("people.write")
+def import_progress(job_id):
+    """How far the worker is with an import; the page refreshes its progress until it ends."""
+    job, _tenant = visible_job(job_id)
+    if job.tenant_id != g.tenant.id or job.kind != imports.KIND:
+        abort(404)
+    return render_template("portal/import_progress.html", job=job_out(job, g.tenant.slug))
 
 
 @bp.route("/users/", methods=["GET", "POST"])

@@ -9,7 +9,9 @@ from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.plugins.benefits import catalogue, eligibility, life_events, reports, services, x12
+from hrbpo.core.jobs import submit
+from hrbpo.core.jobs.api import accepted, prefers_async
+from hrbpo.plugins.benefits import catalogue, eligibility, exports, life_events, reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,
                                             DependentSchema, EligibilityChangeQuerySchema, EligibilityChangeSchema,
@@ -248,8 +250,15 @@ def employee_coverage(employee_id):
 def export_834(query):
     """ANSI X12 834 (005010X220A1) for a window: one interchange per carrier,
     control numbers increasing per tenant. `kind=change` sends adds, changes
-    and terminations since the carrier's previous file."""
+    and terminations since the carrier's previous file. With `Prefer:
+    respond-async`: 202 and a job whose result names the file
+    (`GET /api/v1/jobs/{id}/file`)."""
     window = services.window_for(query["window_id"])
+    if prefers_async():  # a big window: the worker writes the file (GET /api/v1/jobs/{id}/file)
+        job = submit(exports.KIND_834, {"window_id": str(window.id), "kind": query["kind"],
+                                         "carrier": query.get("carrier")}, created_by=g.user.id)
+        db.session.commit()
+        return accepted(job, g.tenant.slug)
     text = x12.export_834(window, query["kind"], query.get("carrier"))
     db.session.commit()
     response = make_response(text)

@@ -325,3 +325,5 @@ class EnrollmentReminder(TenantScoped, Timestamped, db.Model):
 
     employee_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     window_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    # The reminder's mail (the outbox's group_id): due again if it failed.
+    mail_group: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)

@@ -3,6 +3,7 @@ language: a reminder before a window closes, a personal window opening,
 coverage ending, a life event turned down. Messages link to the portal and
 carry no national ids or dates of birth."""
 import logging
+import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -43,7 +44,10 @@ def life_event_rejected(event):
 
 
 def send_reminders(tenant) -> str:
-    """Periodic: mail employees who have not enrolled in a window closing soon (once per window)."""
+    """Periodic: mail employees who have not enrolled in a window closing soon
+    (once per window; again if that mail failed for good)."""
+    db.session.execute(sa.delete(EnrollmentReminder).where(mail.all_failed(EnrollmentReminder.mail_group))
+                       .execution_options(synchronize_session=False))  # their mail failed: due again
     today = services.tenant_today()
     horizon = today + timedelta(days=services.settings()["reminder_days_before_end"])
     windows = db.session.scalars(sa.select(Window).where(Window.open_on(today), Window.ends_on <= horizon)).all()
@@ -54,13 +58,13 @@ def send_reminders(tenant) -> str:
         recipients = mail.employee_recipients(waiting, tenant)
         url = _portal(tenant, f"enrol/{window.id}")
         for employee in waiting:
-            reminder = EnrollmentReminder(employee_id=employee.id, window_id=window.id)
+            reminder = EnrollmentReminder(employee_id=employee.id, window_id=window.id, mail_group=uuid.uuid4())
             db.session.add(reminder)
             db.session.flush()
             audit.record("benefits.reminder", reminder, {"employee_id": employee.id, "window": window.name,
                                                          "ends_on": window.ends_on})
-            mail.send(recipients[employee.id], "benefits/mail/reminder.txt", employee=employee, window=window,
-                      tenant=tenant, url=url)
+            mail.send(recipients[employee.id], "benefits/mail/reminder.txt", group=reminder.mail_group,
+                      employee=employee, window=window, tenant=tenant, url=url)
             log.info("benefits reminder: tenant %s employee %s window %s ends %s", tenant.slug, employee.id,
                      window.id, window.ends_on)
             sent += 1

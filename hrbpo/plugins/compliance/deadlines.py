@@ -1,13 +1,15 @@
 """The periodic work: overdue detection, reminders and escalations, and the
-next occurrence of recurring templates. Run per tenant by `flask hrbpo jobs run`.
+next occurrence of recurring templates. Run per tenant by the worker, daily (or `flask hrbpo jobs run`).
 
-Each reminder is a row (sent once per item and kind), a log line, an audit
-event and mail (hrbpo.core.mail), one message per person per run in their
+Each reminder is a row (once per item and kind), a log line, an audit event
+and mail (hrbpo.core.mail), one message per person per run in their
 language: the employee hears of their items due soon, every HR admin of the
-items that just became overdue. Operator escalations go to the operator work
-queue only.
+items that just became overdue. A mailed reminder counts as sent once its
+mail is; one whose mail failed for good is due again on the next run.
+Operator escalations go to the operator work queue only.
 """
 import logging
+import uuid
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -47,38 +49,52 @@ def run_deadlines(tenant, today: date | None = None) -> str:
         ("escalation_hr", sa.and_(unresolved, ChecklistItem.due_on < today)),
         ("escalation_operator", sa.and_(unresolved, ChecklistItem.due_on <= operator_threshold(tenant, today))),
     ]
+    _forget_undelivered()
     counts, mailed = {}, {}
-    now = utcnow()
+    now, escalation_group, employee_groups = utcnow(), uuid.uuid4(), {}
     for kind, condition in rules:
         due = db.session.scalars(items_with_checklist().where(condition, _not_sent(kind)).order_by(ChecklistItem.due_on)).unique().all()
         mailed[kind] = due
         for item in due:
-            recipient = item.checklist.employee.email if kind == "reminder" else \
-                "hr_admins" if kind == "escalation_hr" else "operator work queue"
-            db.session.add(ChecklistReminder(item_id=item.id, kind=kind, recipient=recipient, sent_at=now))
+            if kind == "reminder":
+                recipient = item.checklist.employee.email
+                group = employee_groups.setdefault(item.checklist.employee_id, uuid.uuid4())
+            elif kind == "escalation_hr":
+                recipient, group = "hr_admins", escalation_group
+            else:
+                recipient, group = "operator work queue", None
+            db.session.add(ChecklistReminder(item_id=item.id, kind=kind, recipient=recipient, mail_group=group,
+                                             sent_at=None if group else now))
             audit.record(f"compliance.{kind}", item, {"recipient": recipient, "due_on": item.due_on,
                                                       "checklist_id": item.checklist_id})
             log.info("compliance %s for %s (%s, due %s) to %s", kind, item.title, tenant.slug, item.due_on, recipient)
         counts[kind] = len(due)
     db.session.flush()
-    _mail(tenant, today, mailed["reminder"], mailed["escalation_hr"])
+    _mail(tenant, today, mailed["reminder"], mailed["escalation_hr"], employee_groups, escalation_group)
     return f"{marked} newly overdue, " + ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
-def _mail(tenant, today: date, reminders: list, escalations: list):
-    """One digest per employee (their items due soon) and per HR admin (items just overdue)."""
+def _forget_undelivered():
+    """A reminder or escalation whose every message failed is due again."""
+    db.session.execute(sa.delete(ChecklistReminder).where(mail.all_failed(ChecklistReminder.mail_group))
+                       .execution_options(synchronize_session=False))
+
+
+def _mail(tenant, today: date, reminders: list, escalations: list, employee_groups: dict, escalation_group):
+    """One digest per employee (their items due soon) and per HR admin (items just
+    overdue), each in the group its reminders point at."""
     url = mail.link(f"/t/{tenant.slug}/compliance/")
     mine = {}
     for item in reminders:
         mine.setdefault(item.checklist.employee_id, []).append(item)
     employees = {items[0].checklist.employee.id: items[0].checklist.employee for items in mine.values()}
     for employee_id, recipient in mail.employee_recipients(employees.values(), tenant).items():
-        mail.send(recipient, "compliance/mail/reminder.txt", employee=employees[employee_id],
-                  items=mine[employee_id], tenant=tenant, today=today, url=url)
+        mail.send(recipient, "compliance/mail/reminder.txt", group=employee_groups[employee_id],
+                  employee=employees[employee_id], items=mine[employee_id], tenant=tenant, today=today, url=url)
     if escalations:
         for recipient in mail.hr_admins(tenant):
-            mail.send(recipient, "compliance/mail/escalation.txt", items=escalations, tenant=tenant, today=today,
-                      url=url)
+            mail.send(recipient, "compliance/mail/escalation.txt", group=escalation_group, items=escalations,
+                      tenant=tenant, today=today, url=url)
 
 
 def run_recurrence(tenant, now: datetime | None = None) -> str:

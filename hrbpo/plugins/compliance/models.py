@@ -154,7 +154,10 @@ class Attestation(TenantScoped, db.Model):
 
 
 class ChecklistReminder(TenantScoped, db.Model):
-    """A reminder or escalation that was sent (logged; no mail is delivered)."""
+    """A reminder or escalation of one item, once per kind. Mailed ones link
+    their messages (`mail_group`, the outbox's group_id): they count as sent
+    once a message is, and are due again when every one of them failed.
+    Operator escalations go to the work queue: `sent_at` is when."""
 
     __tablename__ = "compliance_reminders"
     __table_args__ = (tenant_fk("item_id", "compliance_checklist_items", ondelete="CASCADE"),
@@ -163,7 +166,8 @@ class ChecklistReminder(TenantScoped, db.Model):
     item_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     kind: Mapped[str] = mapped_column(sa.String(30))
     recipient: Mapped[str] = mapped_column(sa.String(254))
-    sent_at: Mapped[datetime] = mapped_column(TZDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    mail_group: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
 
 
 class CalendarFeed(TenantScoped, Timestamped, db.Model):

@@ -128,3 +128,19 @@ def test_concurrent_exports_get_distinct_control_numbers(ben, open_window, app):
     for t in threads:
         t.join()
     assert sorted(numbers) == [1, 2, 3]
+
+
+def test_834_as_a_background_job(ben, ben_b, open_window, worker):
+    window, medical, _dental = open_window
+    assert ben.enrol(window["id"], [{"plan_id": medical["id"], "tier": "employee", "dependent_ids": []}]).status_code == 201
+    r = ben.kit.hr.get(ben.url(f"/exports/834?window_id={window['id']}"), headers={"Prefer": "respond-async"})
+    assert r.status_code == 202 and r.headers["Preference-Applied"] == "respond-async"
+    job_url = r.headers["Location"]
+    worker.run()
+    job = ben.kit.hr.get(job_url).get_json()
+    assert (job["status"], job["kind"]) == ("succeeded", "benefits.834"), job
+    download = ben.kit.hr.get(job["result"]["download"])
+    assert download.status_code == 200 and validate(download.get_data(as_text=True))[0]
+    assert ben_b.kit.hr.get(job_url).status_code == 404  # another tenant's job
+    assert ben_b.kit.hr.get(job["result"]["download"]).status_code == 404
+    assert ben.kit.employee.get(job["result"]["download"]).status_code in (403, 404)
