@@ -221,13 +221,17 @@ def jobs_cli():
 def jobs_run(only):
     """Run the modules' periodic tasks (reminders, escalations, purges) now, for
     every tenant with the module on. The worker runs them daily by itself."""
-    from hrbpo.core.jobs import run_periodic
+    from hrbpo.core.jobs import purge, run_periodic
     from hrbpo.core.jobs.kinds import periodic_tasks
 
-    if only and only not in periodic_tasks():
-        raise click.ClickException(f"No periodic task {only!r}; there are: {', '.join(sorted(periodic_tasks()))}.")
-    for line in run_periodic(only):
-        click.echo(line)
+    names = {*periodic_tasks(), purge.NAME}
+    if only and only not in names:
+        raise click.ClickException(f"No periodic task {only!r}; there are: {', '.join(sorted(names))}.")
+    if only != purge.NAME:
+        for line in run_periodic(only):
+            click.echo(line)
+    if only in (None, purge.NAME):
+        click.echo(purge.purge())
 
 
 @hrbpo_cli.command("worker")

@@ -71,6 +71,8 @@ def load(instance_path: str) -> dict:
         # A message is tried once, then retried RETRIES times, waiting DELAY, 2·DELAY, 4·DELAY … seconds.
         "HRBPO_MAIL_RETRIES": int(_env("MAIL_RETRIES", "8")),
         "HRBPO_MAIL_RETRY_DELAY": float(_env("MAIL_RETRY_DELAY", "30")),
+        # Sent or failed mail and finished jobs (and their files) are deleted after this many days.
+        "HRBPO_KEEP_FINISHED_DAYS": float(_env("KEEP_FINISHED_DAYS", "30")),
         # A running job whose worker has not been heard of for this long is run again.
         "HRBPO_JOB_LEASE_SECONDS": float(_env("JOB_LEASE_SECONDS", "60")),
         "HRBPO_MAIL_FROM": _env("MAIL_FROM", "hrbpo@localhost"),

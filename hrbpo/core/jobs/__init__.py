@@ -7,7 +7,7 @@ the worker (`flask hrbpo worker`) and recorded in the `jobs` table.
 raises is retried with backoff, then `failed` with its error; one whose worker
 died is run again once its heartbeat has been silent for a lease.
 """
-from hrbpo.core.jobs import periodic, runner  # noqa: F401  (declare the worker's tasks)
+from hrbpo.core.jobs import periodic, purge, runner  # noqa: F401  (declare the worker's tasks)
 from hrbpo.core.jobs.kinds import JobKind, job_kind, kind_for
 from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.jobs.periodic import run_periodic
