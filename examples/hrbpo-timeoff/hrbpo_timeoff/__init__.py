@@ -5,11 +5,11 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.core.plugins import NavItem, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import NavItem, Permission, PluginMeta, hookimpl
 from hrbpo_timeoff import models  # noqa: F401  (maps the tables, so core can check and migrate them)
 
 meta = PluginMeta(name="timeoff", title="Time off", version="0.1.0",
-                  description="Time-off requests with approval", hrbpo_api=">=1.0,<2")
+                  description="Time-off requests with approval", hrbpo_api=">=1.1,<2")
 
 
 @hookimpl

@@ -1,9 +1,7 @@
 """/api/v1/tenants/<slug>/timeoff/…: core has already checked the caller,
 the tenant and that the module is on."""
 
-from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.auth.permissions import requires
-from hrbpo.core.db import db
+from hrbpo.plugin_api import Blueprint, PageArgs, db, page_schema, paginate, requires
 from hrbpo_timeoff import services
 from hrbpo_timeoff.schemas import DecisionSchema, RequestQuerySchema, RequestSchema
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hrbpo.core.db import TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship
+from hrbpo.plugin_api import TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship
 
 STATUSES = ("pending", "approved", "rejected", "cancelled")
 

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from hrbpo.core.api.schemas import Schema, text
+from hrbpo.plugin_api import Schema, text
 from hrbpo_timeoff.models import STATUSES
 
 

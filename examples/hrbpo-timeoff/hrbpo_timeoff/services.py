@@ -3,11 +3,7 @@ to the view."""
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hrbpo.core import audit
-from hrbpo.core.auth.permissions import current_access
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import Conflict, Employee, Forbidden, Invalid, NotFound, audit, current_access, db, utcnow
 from hrbpo_timeoff.models import TimeOffRequest
 
 OPEN = ("pending", "approved")

@@ -3,8 +3,7 @@ import marshmallow as ma
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from hrbpo.core.auth.permissions import requires
-from hrbpo.core.db import db
+from hrbpo.plugin_api import db, requires
 from hrbpo_timeoff import services
 from hrbpo_timeoff.schemas import RequestSchema
 

@@ -57,7 +57,7 @@ def api_blueprints():
     """Add endpoints to the tenant API.
 
     When: once, while the app is built.
-    Returns: a list of `hrbpo.core.api.Blueprint`s (flask-smorest blueprints
+    Returns: a list of `hrbpo.plugin_api.Blueprint`s (flask-smorest blueprints
     that parse arguments without rebuilding the schema on every request;
     name them `<name>_api`, give them `url_prefix=None` or a sub-prefix). Core mounts each under
     `/api/v1/tenants/<slug>/<name>`; a request reaches a view only when the
@@ -91,7 +91,7 @@ def public_blueprints():
     Returns: a list of Flask `Blueprint`s, mounted where their own
     `url_prefix` says. No caller, tenant or module is checked for them: each
     view resolves the tenant from its URL itself, enters it with
-    `hrbpo.core.tenancy.tenant_context(tenant)` and answers 404 when the
+    `plugin_api.tenancy.tenant_context(tenant)` and answers 404 when the
     tenant is unknown or the module is off for it.
     Per tenant: no.
     """
@@ -116,7 +116,7 @@ def permissions():
 def settings_schema():
     """Declare this plugin's per-tenant settings.
 
-    When: by `hrbpo.core.tenants.services.module_settings(tenant, name)`,
+    When: by `plugin_api.module_settings(tenant, name)`,
     for this plugin only, each time settings are read or written.
     Returns: a marshmallow `Schema` class; its `load_default`s are the
     defaults and it validates what a tenant stores.
@@ -149,7 +149,7 @@ def periodic_tasks():
     with backoff if it raises, listed in the console) and returns a short
     summary line; it must not commit: core commits its work together with
     the job's success, so a run is applied once even if a worker dies. Mail
-    it sends (`hrbpo.core.mail.send`) goes out after that commit; pass
+    it sends (`plugin_api.mail.send`) goes out after that commit; pass
     `group=` and test `mail.all_failed(...)` to send again what failed.
     Per tenant: the tasks run per tenant; the hook itself is not.
     """

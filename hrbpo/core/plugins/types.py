@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-CORE_API_VERSION = "1.0"
+CORE_API_VERSION = "1.1"  # 1.1: hrbpo.plugin_api, the one public surface
 
 
 @dataclass(frozen=True)

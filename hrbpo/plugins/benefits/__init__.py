@@ -7,10 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.core.db import db
-from hrbpo.core.i18n import N_
-from hrbpo.core.plugins import PluginMeta, hookimpl
-from hrbpo.core.plugins.types import Card, NavItem, PeriodicTask, Permission, Task, WorkItem
+from hrbpo.plugin_api import N_, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, db, hookimpl
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
@@ -81,8 +78,8 @@ def _open_windows_without_enrolment(employee):
 
 @hookimpl
 def dashboard_cards(tenant, user, role):
-    from hrbpo.core.auth.permissions import current_access
-    from hrbpo.core.people.models import Employee
+    from hrbpo.plugin_api import current_access
+    from hrbpo.plugin_api import Employee
     from hrbpo.plugins.benefits import eligibility
     from hrbpo.plugins.benefits.models import LifeEvent
 

@@ -6,9 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from hrbpo.core.api.base import flatten_errors
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import Conflict, DomainError
+from hrbpo.plugin_api import Conflict, DomainError, db, flatten_errors, get_or_404
 from hrbpo.plugins.benefits import catalogue, eligibility, life_events, reports, services
 from hrbpo.plugins.benefits.forms import PlanForm, SettingsForm, WindowForm
 from hrbpo.plugins.benefits.models import LifeEvent, Plan

@@ -4,13 +4,8 @@ import uuid
 import sqlalchemy as sa
 from flask import g, make_response, request
 
-from hrbpo.core import files
-from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.auth.permissions import requires
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.core.jobs import submit
-from hrbpo.core.jobs.api import accepted, prefers_async
+from hrbpo.plugin_api import (Blueprint, Conflict, Invalid, NotFound, PageArgs, accepted, db, files, get_or_404,
+                              page_schema, paginate, prefers_async, requires, submit)
 from hrbpo.plugins.benefits import catalogue, eligibility, exports, life_events, reports, services, x12
 from hrbpo.plugins.benefits.models import LifeEvent, Plan
 from hrbpo.plugins.benefits.schemas import (BenefitsSettingsPatchSchema, BenefitsSettingsSchema, CoverageSchema,

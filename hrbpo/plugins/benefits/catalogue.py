@@ -5,11 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.errors import Conflict, Invalid
-from hrbpo.core.people.models import Employee
-from hrbpo.core.people.services import current_tenant
+from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, current_tenant, db, utcnow
 from hrbpo.plugins.benefits.models import Election, Enrollment, Plan, PlanTier, Window, window_plans
 from hrbpo.plugins.benefits.services import ineligibility, settings, tenant_today
 

@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hrbpo.core.auth.permissions import Access
-from hrbpo.core.db import db
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import Access, Employee, db
 from hrbpo.plugins.benefits import catalogue, life_events, services
 
 

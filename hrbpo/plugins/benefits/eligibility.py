@@ -21,10 +21,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit
-from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Conflict
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import Conflict, Employee, audit, db, get_or_404, utcnow
 from hrbpo.plugins.benefits import catalogue, notices, services
 from hrbpo.plugins.benefits.models import EligibilityChange, Election, Enrollment, Window
 

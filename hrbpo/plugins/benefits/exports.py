@@ -2,8 +2,7 @@
 keeps it as a tenant-private file the job's result points at."""
 import uuid
 
-from hrbpo.core import files
-from hrbpo.core.jobs import job_kind
+from hrbpo.plugin_api import files, job_kind
 from hrbpo.plugins.benefits import services, x12
 
 KIND_834 = "benefits.834"

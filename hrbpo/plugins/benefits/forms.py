@@ -13,8 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hrbpo.core.people.models import EMPLOYMENT_TYPES
-from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
+from hrbpo.plugin_api import EMPLOYMENT_LABELS, EMPLOYMENT_TYPES
 from hrbpo.plugins.benefits.labels import LABELS, label
 from hrbpo.plugins.benefits.models import PERIODS, PLAN_KINDS, TIERS, WINDOW_KINDS
 from hrbpo.plugins.benefits.money import PAY_PERIODS

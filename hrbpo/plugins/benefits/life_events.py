@@ -4,10 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.errors import Conflict, Invalid
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, db, utcnow
 from hrbpo.plugins.benefits import catalogue, notices
 from hrbpo.plugins.benefits.models import LifeEvent
 from hrbpo.plugins.benefits.services import actor_id, tenant_today

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrbpo.core.db import Encrypted, TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship
+from hrbpo.plugin_api import Encrypted, TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship
 
 PLAN_KINDS = ("medical", "dental", "vision", "life", "disability", "hsa", "fsa", "other")
 TIERS = ("employee", "employee_spouse", "employee_children", "family")

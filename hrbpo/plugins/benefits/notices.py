@@ -8,10 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit, mail
-from hrbpo.core.db import db
-from hrbpo.core.people.models import Employee
-from hrbpo.core.people.services import current_tenant
+from hrbpo.plugin_api import Employee, audit, current_tenant, db, mail
 from hrbpo.plugins.benefits import reports, services
 from hrbpo.plugins.benefits.models import EnrollmentReminder, Window
 

@@ -10,10 +10,7 @@ from flask_babel import force_locale, format_currency, format_date, format_datet
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from hrbpo.core.auth.models import Membership, User
-from hrbpo.core.db import db
-from hrbpo.core.people.models import Employee
-from hrbpo.core.people.services import current_tenant
+from hrbpo.plugin_api import Employee, Membership, User, current_tenant, db
 from hrbpo.plugins.benefits import services
 from hrbpo.plugins.benefits.labels import label
 from hrbpo.plugins.benefits.models import Election, Enrollment, Window

@@ -3,7 +3,7 @@ from datetime import date
 
 import marshmallow as ma
 
-from hrbpo.core.api.schemas import Schema, text
+from hrbpo.plugin_api import Schema, text
 from hrbpo.plugins.benefits import services
 from hrbpo.plugins.benefits.models import (ELIGIBILITY_CHANGES, LIFE_EVENT_KINDS, LIFE_EVENT_STATUSES, PERIODS,
                                            PLAN_KINDS, RELATIONSHIPS, TIERS, WINDOW_KINDS)

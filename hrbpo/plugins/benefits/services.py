@@ -8,13 +8,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context
 
-from hrbpo.core import audit
-from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.core.people.models import Employee
-from hrbpo.core.people.services import current_tenant
-from hrbpo.core.tenants.models import TenantModule
-from hrbpo.core.tenants.services import module_settings
+from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, current_tenant, db,
+                              get_or_404, module_settings, utcnow)
 from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment, Plan, PlanTier, Window
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 

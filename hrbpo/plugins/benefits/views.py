@@ -8,9 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from hrbpo.core import files
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import DomainError
+from hrbpo.plugin_api import DomainError, db, files, get_or_404
 from hrbpo.plugins.benefits import labels, life_events, reports, services
 from hrbpo.plugins.benefits.models import LIFE_EVENT_KINDS, RELATIONSHIPS, LifeEvent
 from hrbpo.plugins.benefits.schemas import DependentSchema, LifeEventInSchema

@@ -14,10 +14,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hrbpo.core import audit
-from hrbpo.core.db import db
-from hrbpo.core.errors import Conflict
-from hrbpo.core.people.services import current_tenant
+from hrbpo.plugin_api import Conflict, audit, current_tenant, db
 from hrbpo.plugins.benefits.models import CarrierExport, ControlCounter, Dependent, Election, Enrollment, Plan
 
 # X12 insurance line (HD03) per plan kind; kinds without one are not sent on an 834.

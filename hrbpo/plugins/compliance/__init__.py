@@ -6,8 +6,7 @@ import marshmallow as ma
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.core.i18n import N_
-from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
+from hrbpo.plugin_api import N_, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
@@ -45,7 +44,7 @@ def portal_blueprints():
 
 @hookimpl
 def public_blueprints():
-    from hrbpo.core.extensions import api
+    from hrbpo.plugin_api import api
     from hrbpo.plugins.compliance.api import ops
     from hrbpo.plugins.compliance.views import feeds
 

@@ -3,12 +3,8 @@ operator's master-template library under /api/v1/compliance."""
 import sqlalchemy as sa
 from flask import Response, g, url_for
 
-from hrbpo.core import files as stored_files
-from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.auth.permissions import current_access, operator_required, requires
-from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Invalid, NotFound
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import (Blueprint, Employee, Invalid, NotFound, PageArgs, current_access, db, files as
+                              stored_files, get_or_404, operator_required, page_schema, paginate, requires, utcnow)
 from hrbpo.plugins.compliance import calendar, masters, reports, services
 from hrbpo.plugins.compliance.models import ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import (AssignmentResultSchema, AssignmentSchema, AuditPackQuerySchema, ChecklistQuerySchema,

@@ -7,8 +7,7 @@ import secrets
 import icalendar
 import sqlalchemy as sa
 
-from hrbpo.core import audit
-from hrbpo.core.db import db, utcnow
+from hrbpo.plugin_api import audit, db, utcnow
 from hrbpo.plugins.compliance.models import CalendarFeed
 
 

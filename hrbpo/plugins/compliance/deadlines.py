@@ -14,10 +14,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit, mail
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.people.models import Employee
-from hrbpo.core.tenants.services import module_settings
+from hrbpo.plugin_api import Employee, audit, db, mail, module_settings, utcnow
 from hrbpo.plugins.compliance import recurrence
 from hrbpo.plugins.compliance.models import Checklist, ChecklistItem, ChecklistReminder, ChecklistTemplate
 from hrbpo.plugins.compliance.services import assign, items_with_checklist, today_for

@@ -3,11 +3,7 @@ tenant as an ordinary tenant template (remembering its origin), which the
 tenant may then adapt without touching the master or other tenants."""
 import sqlalchemy as sa
 
-from hrbpo.core import audit, tenancy
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import Invalid
-from hrbpo.core.tenants.models import Tenant
-from hrbpo.core.tenants.services import enabled_modules
+from hrbpo.plugin_api import Invalid, Tenant, audit, db, enabled_modules, get_or_404, tenancy
 from hrbpo.plugins.compliance.models import ChecklistTemplate, MasterTemplate
 from hrbpo.plugins.compliance.services import item_definitions, create_template
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrbpo.core.db import TenantScoped, Timestamped, TZDateTime, db, new_id, tenant_fk, tenant_relationship
+from hrbpo.plugin_api import TenantScoped, Timestamped, TZDateTime, db, new_id, tenant_fk, tenant_relationship
 
 OWNERS = ("employee", "hr_admin", "operator")
 ASSIGN_ON = ("manual", "hire", "termination")

@@ -9,10 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from hrbpo.core import files, tenancy
-from hrbpo.core.audit import AuditEvent
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import AuditEvent, Employee, db, files, tenancy, utcnow
 from hrbpo.plugins.compliance.models import Checklist, ChecklistItem, ChecklistTemplate
 
 COLUMNS = ("template_id", "template_name", "employee_id", "employee_name", "checklists", "checklists_completed",

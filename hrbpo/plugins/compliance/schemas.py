@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
-from hrbpo.core.api.schemas import Schema, text
+from hrbpo.plugin_api import Schema, text
 from hrbpo.plugins.compliance.models import ASSIGN_ON, OWNERS
 from hrbpo.plugins.compliance.recurrence import validate as rrule_error
 

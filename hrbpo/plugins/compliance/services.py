@@ -11,10 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
-from hrbpo.core import audit, files
-from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
-from hrbpo.core.people.models import Employee
+from hrbpo.plugin_api import Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, files, get_or_404, utcnow
 from hrbpo.plugins.compliance.models import Attestation, Checklist, ChecklistItem, ChecklistTemplate, TemplateVersion
 
 log = logging.getLogger(__name__)

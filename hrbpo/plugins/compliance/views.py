@@ -7,15 +7,8 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from hrbpo.core import tenancy
-from hrbpo.core.api.base import flatten_errors, paginate
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import DomainError, Invalid
-from hrbpo.core.people.models import Employee
-from hrbpo.core.portal.forms import page_args
-from hrbpo.core.portal.messages import form_message
-from hrbpo.core.tenants.models import Tenant
-from hrbpo.core.tenants.services import enabled_modules
+from hrbpo.plugin_api import (DomainError, Employee, Invalid, Tenant, db, enabled_modules, flatten_errors,
+                              form_message, get_or_404, page_args, paginate, tenancy)
 from hrbpo.plugins.compliance import calendar, reports, services
 from hrbpo.plugins.compliance.models import OWNERS, Checklist, ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import TemplateSchema

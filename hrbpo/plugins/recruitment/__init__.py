@@ -5,8 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.core.i18n import N_
-from hrbpo.core.plugins import NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import N_, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
 from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",

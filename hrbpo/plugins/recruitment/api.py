@@ -1,10 +1,7 @@
 """/api/v1/tenants/<slug>/recruitment/… (contract: API.md "Recruitment")."""
 from flask import Response, abort, jsonify
 
-from hrbpo.core import files
-from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.auth.permissions import current_access, requires
-from hrbpo.core.db import db, get_or_404
+from hrbpo.plugin_api import Blueprint, PageArgs, current_access, db, files, get_or_404, page_schema, paginate, requires
 from hrbpo.plugins.recruitment import interviews, privacy, services
 from hrbpo.plugins.recruitment.models import Job, Offer
 from hrbpo.plugins.recruitment.schemas import (ApplicationDetailSchema, ApplicationQuerySchema, ApplicationSchema,

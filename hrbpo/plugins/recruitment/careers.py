@@ -10,15 +10,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from hrbpo.core import tenancy
-from hrbpo.core.api.base import flatten_errors, problem
-from hrbpo.core.api.schemas import Schema, text
-from hrbpo.core.auth.context import csrf_exempt, tenant_by_slug
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import DomainError
-from hrbpo.core.extensions import limiter
-from hrbpo.core.portal.views import logo_response
-from hrbpo.core.tenants.services import enabled_modules
+from hrbpo.plugin_api import (DomainError, Schema, csrf_exempt, db, enabled_modules, flatten_errors, get_or_404,
+                              limiter, logo_response, problem, tenancy, tenant_by_slug, text)
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import Job
 

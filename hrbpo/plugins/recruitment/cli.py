@@ -2,8 +2,7 @@
 import click
 import sqlalchemy as sa
 
-from hrbpo.core import tenancy
-from hrbpo.core.db import db
+from hrbpo.plugin_api import db, tenancy
 
 
 @click.group("recruitment")
@@ -15,8 +14,8 @@ def recruitment_cli():
 @click.option("--tenant", "slug", help="Only this tenant (default: every tenant with recruitment on)")
 def purge(slug):
     """Anonymise candidates past the tenant's retention period who were not hired."""
-    from hrbpo.core.tenants.models import Tenant
-    from hrbpo.core.tenants.services import enabled_modules
+    from hrbpo.plugin_api import Tenant
+    from hrbpo.plugin_api import enabled_modules
     from hrbpo.plugins.recruitment import privacy, services
 
     query = sa.select(Tenant).order_by(Tenant.slug)

@@ -9,7 +9,7 @@ shown as typed.
 """
 from flask_babel import gettext
 
-from hrbpo.core.i18n import N_
+from hrbpo.plugin_api import N_
 
 
 STAGES = ((N_("Applied"), "screen"), (N_("Phone screen"), "screen"), (N_("Interview"), "interview"),

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hrbpo.core.auth.models import Membership
-from hrbpo.core.db import db, utcnow
+from hrbpo.plugin_api import Membership, db, utcnow
 from hrbpo.plugins.recruitment import interviews, services
 
 JOBS = [

@@ -5,11 +5,7 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import joinedload
 
-from hrbpo.core import audit
-from hrbpo.core.auth.models import Membership, User
-from hrbpo.core.db import db, utcnow
-from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
-from hrbpo.core.people.services import current_tenant
+from hrbpo.plugin_api import Conflict, Forbidden, Invalid, Membership, NotFound, User, audit, current_tenant, db, utcnow
 from hrbpo.plugins.recruitment.models import Application, Interview, Panelist, Scorecard
 from hrbpo.plugins.recruitment.services import uuid_or_404
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrbpo.core.db import TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship, utcnow
-from hrbpo.core.errors import Conflict
+from hrbpo.plugin_api import Conflict, TenantScoped, Timestamped, TZDateTime, db, tenant_fk, tenant_relationship, utcnow
 
 STAGE_KINDS = ("screen", "interview", "offer", "hired", "rejected")
 FINAL_KINDS = ("hired", "rejected")

@@ -3,8 +3,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.core import audit, files
-from hrbpo.core.db import db, utcnow
+from hrbpo.plugin_api import audit, db, files, utcnow
 from hrbpo.plugins.recruitment.models import Application, Candidate, Interview, Offer, Scorecard, StageChange
 from hrbpo.plugins.recruitment.services import application_query, settings
 

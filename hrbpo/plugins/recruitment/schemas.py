@@ -2,9 +2,7 @@ from datetime import timezone
 
 import marshmallow as ma
 
-from hrbpo.core.api.schemas import Schema, money, text
-from hrbpo.core.i18n import N_
-from hrbpo.core.people.models import EMPLOYMENT_TYPES
+from hrbpo.plugin_api import EMPLOYMENT_TYPES, N_, Schema, money, text
 from hrbpo.plugins.recruitment.models import JOB_STATUSES, RECOMMENDATIONS, SOURCES, STAGE_KINDS
 
 

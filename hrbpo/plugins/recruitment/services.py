@@ -7,14 +7,8 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import joinedload
 
-from hrbpo.core import audit, files
-from hrbpo.core.auth.services import normalise_email
-from hrbpo.core.db import db, get_or_404, utcnow
-from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.core.people.models import Employee
-from hrbpo.core.people.services import create_employee, current_tenant
-from hrbpo.core.tenants.models import TenantModule
-from hrbpo.core.tenants.services import module_settings
+from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, create_employee,
+                              current_tenant, db, files, get_or_404, module_settings, normalise_email, utcnow)
 from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer,
                                               RejectionReason, Stage, StageChange)

@@ -9,13 +9,8 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from hrbpo.core.api.base import paginate
-from hrbpo.core.auth.models import Membership, User
-from hrbpo.core.auth.permissions import requires
-from hrbpo.core.db import db, get_or_404
-from hrbpo.core.errors import DomainError, Invalid
-from hrbpo.core.plugins import Card
-from hrbpo.core.portal.messages import form_message
+from hrbpo.plugin_api import (Card, DomainError, Invalid, Membership, User, db, form_message, get_or_404, paginate,
+                              requires)
 from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment import interviews as interviewing
 from hrbpo.plugins.recruitment import services
