@@ -68,4 +68,4 @@ class WebhookDelivery(TenantScoped, Timestamped, db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
-    event = tenant_relationship("WebhookDelivery", "WebhookEvent", "event_id", lazy="joined", viewonly=True)
+    event = tenant_relationship("WebhookDelivery", "WebhookEvent", "event_id", viewonly=True)
