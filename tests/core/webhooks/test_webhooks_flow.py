@@ -194,3 +194,26 @@ def test_deliveries_give_up_after_three_days(tenant_a, receiver, worker, private
     item = tenant_a.hr.get(tenant_a.url(f"/webhooks/{hook['id']}/deliveries")).get_json()["items"][0]
     assert (item["status"], item["attempts"], item["next_attempt_at"]) == ("failed", 2, None)
     assert len(receiver.requests) == 2
+
+
+def test_the_sweeper_rings_for_lost_doorbells_and_releases_dead_claims(app, tenant_a, receiver, worker, private_ok):
+    from hrbpo.core import queue
+    from hrbpo.core.webhooks import worker as webhook_worker
+
+    _hook(tenant_a, receiver)
+    _hire(tenant_a)
+    queue.huey().storage.flush_all()  # the doorbell is lost
+    with tenancy.all_tenants():
+        db.session.execute(sa.update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(minutes=2)))
+        db.session.commit()
+    assert webhook_worker.sweep() == 1
+    worker.run()
+    assert len(receiver.requests) == 1
+    with tenancy.all_tenants():  # a worker died holding a claim: released after the lease, sent again
+        db.session.execute(sa.update(WebhookDelivery).values(
+            status="pending", claimed_at=utcnow() - webhook_worker.LEASE - timedelta(seconds=1)))
+        db.session.commit()
+    assert webhook_worker.sweep() == 1
+    worker.run()
+    assert len(receiver.requests) == 2
+    assert receiver.requests[0]["headers"]["webhook-id"] == receiver.requests[1]["headers"]["webhook-id"]
