@@ -72,11 +72,12 @@ class InProcessWorker:
         return ran
 
     def make_due(self):
-        """Let time pass: every message and job waiting for a retry is due now."""
+        """Let time pass: every message, job and webhook delivery waiting for a retry is due now."""
         from hrbpo.core import tenancy
         from hrbpo.core.db import db, utcnow
         from hrbpo.core.jobs.models import BackgroundJob
         from hrbpo.core.mail.models import OutboxMessage
+        from hrbpo.core.webhooks.models import WebhookDelivery
 
         with self.app.app_context(), tenancy.all_tenants():
             now = utcnow()
@@ -85,6 +86,9 @@ class InProcessWorker:
             db.session.execute(sa.update(BackgroundJob).where(BackgroundJob.claim.is_(None),
                                                                BackgroundJob.status.in_(("queued", "running")))
                                .values(run_after=now))
+            db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.status == "pending",
+                                                                WebhookDelivery.claimed_at.is_(None))
+                               .values(next_attempt_at=now))
             db.session.commit()
             db.session.remove()
 

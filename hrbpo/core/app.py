@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     i18n.init_app(app, registry)
     from hrbpo.core import jobs, mail, queue  # noqa: F401  (mail and jobs declare the worker's tasks)
     from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
+    from hrbpo.core.webhooks import worker  # noqa: F401  (declares the webhook delivery tasks)
 
     queue.init_app(app)
     _init_api(app, registry)
@@ -80,6 +81,7 @@ def _init_api(app, registry):
     from hrbpo.core.people.api import blp as people_api
     from hrbpo.core.tenants.api import blp as tenants_api
     from hrbpo.core.tenants.api import scoped as tenant_api
+    from hrbpo.core.webhooks.api import blp as webhooks_api
 
     api.init_app(app, spec_kwargs={
         "info": {"description": (
@@ -98,7 +100,7 @@ def _init_api(app, registry):
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api):
+    for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api, webhooks_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:

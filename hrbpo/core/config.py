@@ -76,6 +76,10 @@ def load(instance_path: str) -> dict:
         # A running job whose worker has not been heard of for this long is run again.
         "HRBPO_JOB_LEASE_SECONDS": float(_env("JOB_LEASE_SECONDS", "60")),
         "HRBPO_MAIL_FROM": _env("MAIL_FROM", "hrbpo@localhost"),
+        # Development and tests only: webhooks may go to http:// and loopback or private addresses.
+        "HRBPO_WEBHOOKS_ALLOW_PRIVATE": _bool("WEBHOOKS_ALLOW_PRIVATE", False),
+        # A CA bundle for receivers' certificates (a private CA); unset: the system's trust store.
+        "HRBPO_WEBHOOKS_CA_FILE": _env("WEBHOOKS_CA_FILE"),
         # Where links in mail point; unset: the request's own address (jobs: http://127.0.0.1:5000).
         "HRBPO_BASE_URL": _env("BASE_URL"),
         "SESSION_COOKIE_HTTPONLY": True,

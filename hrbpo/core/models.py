@@ -7,6 +7,7 @@ from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
+from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "BackgroundJob", "Membership", "OutboxMessage", "StoredFile", "Tenant",
-           "TenantModule", "User"]
+           "TenantModule", "User", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

@@ -25,14 +25,15 @@ from hrbpo.core.jobs.api import accepted, prefers_async
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.plugins.hookspecs import hookimpl
-from hrbpo.core.plugins.types import (CORE_API_VERSION, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task,
-                                      WorkItem)
+from hrbpo.core.plugins.types import (CORE_API_VERSION, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta,
+                                      Task, WorkItem)
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
 from hrbpo.core.portal.messages import form_message
 from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.services import enabled_modules, module_settings
+from hrbpo.core.webhooks.events import emit as emit_event
 
 __all__ = [
     # Declaring a module: its meta, hook implementations and what hooks return.
@@ -51,6 +52,8 @@ __all__ = [
     "DomainError", "Invalid", "Conflict", "NotFound", "Forbidden",
     # Side effects: the audit log, stored files, mail through the outbox, background jobs.
     "audit", "files", "mail", "job_kind", "submit", "accepted", "prefers_async",
+    # Webhook events: the types a module declares (webhook_event_types hook) and sends from its services.
+    "EventType", "emit_event",
     # The HTTP API: blueprints, schemas, pagination, problems, the documented Api and rate limits.
     "Blueprint", "Schema", "text", "money", "PageArgs", "page_schema", "paginate", "flatten_errors", "problem",
     "api", "limiter", "csrf_exempt",

@@ -19,6 +19,7 @@ CORE_PERMISSIONS = [
     Permission("users.manage", "Create logins and assign roles", ("hr_admin",)),
     Permission("audit.read", "Read the tenant's audit log", ("hr_admin",)),
     Permission("settings.write", "Change tenant settings", ("hr_admin",)),
+    Permission("webhooks.manage", "Manage webhooks, their secrets and deliveries", ("hr_admin",)),
 ]
 
 

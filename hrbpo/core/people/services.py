@@ -13,6 +13,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins.manager import emit
+from hrbpo.core.webhooks import events as webhooks
 
 FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "employment_type", "hours_per_week",
           "department", "job_title", "phone")
@@ -68,6 +69,8 @@ def create_employee(data: dict, *, source="manual", fire=True) -> Employee:
     db.session.flush()
     audit.record("employee.create", employee, {**{k: data.get(k) for k in FIELDS if k in data},
                                                 "national_id": data.get("national_id")})
+    webhooks.emit("employee.created", {**webhooks.employee_data(employee), "source": source},
+                  resource=f"employee:{employee.id}")
     if fire:
         emit(current_tenant(), "employee_hired", employee=employee, source=source)
     return employee
@@ -105,9 +108,12 @@ def update_employee(employee: Employee, changes: dict) -> Employee:
     db.session.flush()
     audit.record("employee.terminate" if terminating else "employee.update", employee, diff)
     tenant = current_tenant()
+    data, resource = webhooks.employee_data(employee), f"employee:{employee.id}"
     if terminating:
+        webhooks.emit("employee.terminated", data, resource=resource)
         emit(tenant, "employee_terminated", employee=employee)
     else:
+        webhooks.emit("employee.updated", {**data, "changed": sorted(diff)}, resource=resource)
         emit(tenant, "employee_updated", employee=employee, changes=diff)
     return employee
 

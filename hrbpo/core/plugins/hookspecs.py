@@ -166,6 +166,23 @@ def template_globals():
     """
 
 
+@hookspec
+def webhook_event_types():
+    """Declare the webhook events this plugin sends.
+
+    When: whenever core needs the list of event types (a webhook is saved,
+    `GET /webhooks/event-types`, the settings page, `emit_event`); the
+    answers are memoised while the plugin set stays the same.
+    Returns: a list of `EventType(type, description)`; name the types
+    `<resource>.<what happened>` (e.g. `application.hired`) and send them
+    with `plugin_api.emit_event(type, data, resource=...)` from your services,
+    inside the transaction of the change. `data` is sent to the tenant's
+    receivers as it is: ids, names, states and dates, never encrypted or
+    sensitive fields.
+    Per tenant: no (the same types everywhere; endpoints subscribe per tenant).
+    """
+
+
 # --- Request: called while a page is built, per tenant
 
 

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-CORE_API_VERSION = "1.1"  # 1.1: hrbpo.plugin_api, the one public surface
+CORE_API_VERSION = "1.2"  # 1.1: hrbpo.plugin_api, the one public surface; 1.2: webhook events
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,9 @@ class PeriodicTask:
     run: Callable  # run(tenant) inside the tenant's context; returns a short summary
     module: str
     at: time = time(6, 0)  # once a day, from this local time in the tenant's time zone
+
+
+@dataclass(frozen=True)
+class EventType:
+    type: str  # "<resource>.<what happened>", e.g. "application.hired"
+    description: str  # one line for the webhook settings and GET /webhooks/event-types

@@ -13,6 +13,7 @@ EMPLOYMENT_TYPES = {"full_time": _l("Full time"), "part_time": _l("Part time"), 
 ROLES = {"operator": _l("BPO operator"), "hr_admin": _l("HR admin"), "employee": _l("Employee")}
 MAIL_STATUSES = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 JOB_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "succeeded": _l("Done"), "failed": _l("Failed")}
+DELIVERY_STATUSES = {"pending": _l("Waiting"), "delivered": _l("Delivered"), "failed": _l("Failed")}
 
 
 def _label(table):
@@ -42,5 +43,5 @@ def register(app):
     # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages.
     app.jinja_env.filters.update(employment_option=_option(EMPLOYMENT_TYPES), role_option=_option(ROLES),
                                  mail_status_option=_option(MAIL_STATUSES), job_status_option=_option(JOB_STATUSES),
-                                 pair=lambda value: (value, value), bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+                                 delivery_status=_label(DELIVERY_STATUSES), pair=lambda value: (value, value), bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
                                  module_title=module_title, form_message=form_message)

@@ -81,4 +81,4 @@ def logo_response(tenant):
     return response
 
 
-from hrbpo.core.portal import people, settings  # noqa: E402,F401  (their routes join this blueprint)
+from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)

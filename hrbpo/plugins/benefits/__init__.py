@@ -7,7 +7,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import N_, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, db, hookimpl
+from hrbpo.plugin_api import (N_, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, db,
+                              hookimpl)
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
@@ -39,6 +40,11 @@ def portal_blueprints():
     from hrbpo.plugins.benefits.views import bp
 
     return [bp]
+
+
+@hookimpl
+def webhook_event_types():
+    return [EventType("enrollment.submitted", "An employee's benefit elections were submitted (or replaced).")]
 
 
 @hookimpl

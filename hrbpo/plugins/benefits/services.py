@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, current_tenant, db,
-                              get_or_404, module_settings, utcnow)
+                              emit_event, get_or_404, module_settings, utcnow)
 from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment, Plan, PlanTier, Window
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 
@@ -253,6 +253,11 @@ def submit_enrollment(window_id, employee_id, elections: list[dict], access) -> 
         "replaces_id": previous.id if previous else None,
         "elections": [f"{r.plan_id}:{'waived' if r.waived else r.tier}" for r in rows],
         "employee_cost_total": enrollment.total("employee_cost")})
+    emit_event("enrollment.submitted", {
+        "id": enrollment.id, "employee_id": employee.id, "window_id": window.id, "status": enrollment.status,
+        "replaces_id": enrollment.replaces_id, "currency": currency, "on_behalf": on_behalf,
+        "elections": [{"plan_id": r.plan_id, "tier": None if r.waived else r.tier, "waived": r.waived} for r in rows]},
+        resource=f"enrollment:{employee.id}:{window.id}")
     return enrollment
 
 

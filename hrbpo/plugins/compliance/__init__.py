@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import N_, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
+from hrbpo.plugin_api import N_, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
@@ -53,6 +53,11 @@ def public_blueprints():
     # documented in /api/v1/openapi.json like every other API route.
     api.register_blueprint(ops)
     return [feeds]
+
+
+@hookimpl
+def webhook_event_types():
+    return [EventType("checklist.completed", "Every item of an employee's compliance checklist is done or waived.")]
 
 
 @hookimpl

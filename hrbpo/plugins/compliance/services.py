@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
-from hrbpo.plugin_api import Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, files, get_or_404, utcnow
+from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, emit_event, files, get_or_404,
+                              utcnow)
 from hrbpo.plugins.compliance.models import Attestation, Checklist, ChecklistItem, ChecklistTemplate, TemplateVersion
 
 log = logging.getLogger(__name__)
@@ -219,13 +220,23 @@ def complete_item(access, checklist: Checklist, item: ChecklistItem, attestation
     if item.requires_attestation:
         item.attestations.append(Attestation(statement=item.statement, user_id=access.user.id,
                                    user_email=access.user.email, signed_at=now, **_client()))
-    if checklist.resolved():
-        checklist.completed_at = now
+    _complete_if_resolved(checklist, now)
     db.session.flush()
     audit.record("compliance.item.complete", item, {
         "checklist_id": checklist.id, "evidence_file_id": item.evidence_file_id,
         "attested": item.statement if item.requires_attestation else None, **_client()})
     return item
+
+
+def _complete_if_resolved(checklist: Checklist, now):
+    """Mark the checklist complete once every item is done or waived, and tell the webhooks."""
+    if not checklist.resolved() or checklist.completed_at is not None:
+        return
+    checklist.completed_at = now
+    emit_event("checklist.completed", {
+        "id": checklist.id, "name": checklist.name, "employee_id": checklist.employee_id,
+        "template_id": checklist.template_id, "reason": checklist.reason, "occurrence_on": checklist.occurrence_on,
+        "completed_at": now}, resource=f"checklist:{checklist.id}")
 
 
 def _client() -> dict:
@@ -258,8 +269,7 @@ def waive(checklist: Checklist, item: ChecklistItem, reason: str):
     if item.status in ("done", "waived"):
         raise Conflict(f"This item is already {item.status}.")
     item.status, item.waive_reason = "waived", reason
-    if checklist.resolved():
-        checklist.completed_at = utcnow()
+    _complete_if_resolved(checklist, utcnow())
     audit.record("compliance.item.waive", item, {"checklist_id": checklist.id, "reason": reason})
     return item
 

@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import N_, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import N_, EventType, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
 from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",
@@ -41,6 +41,12 @@ def public_blueprints():
     from hrbpo.plugins.recruitment.careers import bp
 
     return [bp]
+
+
+@hookimpl
+def webhook_event_types():
+    return [EventType("application.moved", "An application moved to another stage of the pipeline (or was rejected)."),
+            EventType("application.hired", "A candidate was hired (data.employee_id is the new employee).")]
 
 
 @hookimpl

@@ -8,7 +8,8 @@ from flask import g
 from sqlalchemy.orm import joinedload
 
 from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, create_employee,
-                              current_tenant, db, files, get_or_404, module_settings, normalise_email, utcnow)
+                              current_tenant, db, emit_event, files, get_or_404, module_settings, normalise_email,
+                              utcnow)
 from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer,
                                               RejectionReason, Stage, StageChange)
@@ -281,6 +282,7 @@ def move(application: Application, stage: Stage, note=None) -> Application:
     db.session.add(application.move_to(stage, _actor(), note))
     db.session.flush()
     audit.record("recruitment.application.move", application, {"stage": [before, stage.name], "note": note})
+    _emit_moved(application, before)
     return application
 
 
@@ -291,6 +293,7 @@ def reject(application: Application, reason: str, stage=None) -> Application:
     application.rejection_reason = reason
     db.session.flush()
     audit.record("recruitment.application.reject", application, {"stage": [before, stage.name], "reason": reason})
+    _emit_moved(application, before)
     return application
 
 
@@ -311,7 +314,22 @@ def hire(application: Application, hire_date, note=None, stage=None) -> Applicat
     db.session.flush()
     audit.record("recruitment.application.hire", application,
                  {"stage": [before, stage.name], "employee_id": employee.id, "hire_date": hire_date})
+    emit_event("application.hired", {**_application_data(application), "employee_id": employee.id,
+                                      "hire_date": hire_date}, resource=f"application:{application.id}")
     return application
+
+
+def _application_data(application: Application) -> dict:
+    """What webhooks say about an application: ids and the stage, no candidate details."""
+    stage = application.stage
+    return {"id": application.id, "job_id": application.job_id, "candidate_id": application.candidate_id,
+            "source": application.source, "stage": {"id": stage.id, "name": stage.name, "kind": stage.kind}}
+
+
+def _emit_moved(application: Application, previous_stage: str):
+    emit_event("application.moved", {**_application_data(application), "previous_stage": previous_stage,
+                                      "rejection_reason": application.rejection_reason},
+               resource=f"application:{application.id}")
 
 
 def history(application: Application) -> list[StageChange]:

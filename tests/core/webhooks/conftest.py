@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 class Receiver(http.server.BaseHTTPRequestHandler):
     """Answers by path: /ok 204, /fail 500, /redirect 301 to /ok, /slow waits
     for the test to end, /trickle sends its head a byte at a time, /big a
-    large body."""
+    large body, /flaky 503 while `server.failures` > 0 (counting down), then 204."""
 
     protocol_version = "HTTP/1.1"
 
@@ -38,6 +38,9 @@ class Receiver(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
             self.wfile.write(b": 1\r\nContent-Length: 0\r\n\r\n")
             return
+        if self.path == "/flaky" and self.server.failures > 0:
+            self.server.failures -= 1
+            self.path = "/fail"
         status, extra, content = {
             "/fail": (500, {}, b"boom, with a stack trace"),
             "/redirect": (301, {"Location": "/ok"}, b""),
@@ -60,7 +63,7 @@ class Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, tls=None):
         super().__init__(("127.0.0.1", 0), Receiver)
-        self.tls, self.requests, self.errors = tls, [], []
+        self.tls, self.requests, self.errors, self.failures = tls, [], [], 0
         self.release = threading.Event()
 
     def handle_error(self, request, client_address):  # e.g. the client refusing our certificate
