@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, Membership, NotFound, User, audit,
-                              current_tenant, db, files, new_id, utcnow)
+                              current_tenant, db, emit_event, files, new_id, utcnow)
 from hrbpo.plugins.servicedesk import calendars, levels, notices
 from hrbpo.plugins.servicedesk.models import Case, Category, Entry, Sequence
 
@@ -84,6 +84,7 @@ def open_case(data: dict, access) -> tuple[Case, bool]:
     db.session.add(case)
     db.session.flush()
     audit.record("servicedesk.case.open", case, {"number": f"HR-{case.number}", "imported": imported})
+    emit_event("case.opened", _event(case), resource=f"case:{case.id}")
     if not imported:
         notices.opened(case)
     return case, imported
@@ -172,7 +173,15 @@ def change_status(case_id, data: dict, access) -> Case:
     case.last_entry_at = at
     db.session.flush()
     audit.record("servicedesk.case.status", case, {"status": [before, case.status]})
+    emit_event("case.status_changed", {**_event(case), "from": before}, resource=f"case:{case.id}")
     return case
+
+
+def _event(case: Case) -> dict:
+    """A webhook's `data`: ids and states only, never the case's words (they may hold personal data)."""
+    return {"case_id": str(case.id), "number": f"HR-{case.number}", "status": case.status,
+            "priority": case.priority, "category_id": str(case.category_id),
+            "employee_id": str(case.employee_id) if case.employee_id else None}
 
 
 def _move(case: Case, status: str, at: datetime, access):

@@ -3,11 +3,16 @@ exactly in business hours, the thread (internal notes hidden from employees),
 assignment, status, satisfaction, files, articles, the operator queue, the
 report, mail to the requester, and the tenant boundary."""
 import io
+import json
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 
+from hrbpo.core import tenancy
+from hrbpo.core.db import db
+from hrbpo.core.webhooks.models import WebhookEvent
 from hrbpo.testing import PASSWORD
 
 MONDAY = "2026-11-30T09:00:00Z"  # a Monday; the default calendar is mon–fri 09:00–17:00 in the tenant's zone (UTC)
@@ -241,3 +246,19 @@ def test_pages_open_a_case_reply_and_keep_notes_from_the_employee(app, desk):
     hr = browser(app, "hr@desk-a.test", "desk-a")
     staff_view = hr.get(case_page).get_data(as_text=True)
     assert "Internal: ask payroll" in staff_view and 'value="resolved"' in staff_view
+
+
+def test_cases_emit_webhook_events_without_their_words(app, desk, monkeypatch):
+    monkeypatch.setitem(app.config, "HRBPO_WEBHOOKS_ALLOW_PRIVATE", True)  # a loopback receiver
+    types = {t["type"] for t in desk.hr.get(desk.url("/webhooks/event-types")).get_json()}
+    assert {"case.opened", "case.status_changed"} <= types
+    assert desk.hr.post(desk.url("/webhooks"), json={"url": "http://127.0.0.1:9/x", "events": ["*"]}).status_code == 201
+    case = open_case(desk, category_id=category(desk)["id"])
+    desk.hr.post(url(desk, f"/cases/{case['id']}/status"), json={"status": "resolved"})
+    with tenancy.all_tenants():  # the event outbox, as the worker reads it
+        bodies = [json.loads(body) for body in db.session.scalars(
+            sa.select(WebhookEvent.body).where(WebhookEvent.type.like("case.%")).order_by(WebhookEvent.id))]
+        db.session.commit()
+    assert [b["type"] for b in bodies] == ["case.opened", "case.status_changed"]
+    assert [b["data"]["status"] for b in bodies] == ["new", "resolved"] and bodies[1]["data"]["from"] == "new"
+    assert all(b["data"]["number"] == "HR-1" and "Payslip" not in json.dumps(b) for b in bodies)
