@@ -8,7 +8,8 @@ from flask import current_app
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.auth.models import ApiToken, Membership, User
-from hrbpo.core.auth.passwords import MIN_LENGTH, check_password, hash_password
+from hrbpo.core.accounts import policy
+from hrbpo.core.auth.passwords import check_password, hash_password
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid
 from hrbpo.core.plugins.manager import request_cache
@@ -148,13 +149,8 @@ def revoke_token(token: ApiToken):
     db.session.commit()
 
 
-def validate_password(password: str):
-    if len(password) < MIN_LENGTH:
-        raise Invalid({"password": [f"Use at least {MIN_LENGTH} characters."]})
-
-
 def create_operator(email: str, password: str) -> User:
-    validate_password(password)
+    policy.validate(password, email)
     if find_user(email):
         raise Conflict(f"A user with email {email} already exists.")
     user = User(email=normalise_email(email), password_hash=hash_password(password), is_operator=True)
@@ -166,7 +162,7 @@ def create_operator(email: str, password: str) -> User:
 
 
 def set_password(user: User, password: str):
-    validate_password(password)
+    policy.validate(password, user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
     audit.record("user.password_change", user, tenant_id=tenancy.current_tenant_id())

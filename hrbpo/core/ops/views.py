@@ -125,7 +125,7 @@ def users():
         values = submitted(("email", "password"))
         data, errors = load(TenantUserSchema(only=("email", "password")), values)
         if not errors and not data.get("password"):
-            errors = {"password": [_("Give the new operator a password (at least 8 characters).")]}
+            errors = {"password": [_("Give the new operator a password (at least 12 characters).")]}
         if not errors:
             try:
                 auth_services.create_operator(data["email"], data["password"])
