@@ -73,6 +73,8 @@ def _serving() -> bool:
 
 
 def _init_api(app, registry):
+    from hrbpo.core.accounts.api import public as accounts_api
+    from hrbpo.core.accounts.api import scoped as accounts_tenant_api
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
     from hrbpo.core.jobs.api import blp as jobs_api
@@ -98,7 +100,7 @@ def _init_api(app, registry):
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api):
+    for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api, mail_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:

@@ -1,4 +1,5 @@
 """Every core model, imported once so the metadata (and Alembic) sees them all."""
+from hrbpo.core.accounts.models import Invitation, PasswordReset
 from hrbpo.core.api.idempotency import IdempotencyRecord
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.auth.models import ApiToken, Membership, User
@@ -8,5 +9,6 @@ from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
-__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "BackgroundJob", "Membership", "OutboxMessage", "StoredFile", "Tenant",
+__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob", "Membership",
+           "PasswordReset", "OutboxMessage", "StoredFile", "Tenant",
            "TenantModule", "User"]

@@ -140,6 +140,6 @@ def remove_user(user_id):
 
 def _user_out(membership):
     return {"id": membership.user_id, "email": membership.user.email, "role": membership.role,
-            "employee_id": membership.employee_id, "tenant": g.tenant.slug}
+            "employee_id": membership.employee_id, "tenant": g.tenant.slug, "active": membership.active}
 
 

@@ -73,6 +73,7 @@ class TenantUserSchema(Schema):
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
     employee_id = ma.fields.UUID(allow_none=True)
     tenant = ma.fields.String(dump_only=True)
+    active = ma.fields.Boolean(dump_only=True, metadata={"description": "False once deactivated in this tenant"})
 
 
 class RoleUpdateSchema(Schema):

@@ -1,0 +1,8 @@
+from hrbpo.core.errors import DomainError
+
+
+class WrongPassword(DomainError):
+    """An existing account's current password did not match: 401, counted as a failed login."""
+
+    status = 401
+    type = "unauthorized"
