@@ -12,7 +12,7 @@ from hrbpo.core.errors import Conflict, NotFound
 def set_active(user_id, active: bool, actor) -> Membership:
     """Deactivate (`active` False) or reactivate a member; repeating is a no-op."""
     membership = db.session.scalars(sa.select(Membership).where(Membership.user_id == user_id)
-                                    .with_for_update()).first()
+                                    .with_for_update(of=Membership)).first()
     if membership is None:
         raise NotFound("No such user in this tenant.")
     if not active and actor is not None and membership.user_id == actor.id:
