@@ -115,12 +115,13 @@ def _ecma_pattern(self, field, ret, **kwargs):
 
 
 def _init_pages(app, registry):
+    from hrbpo.core.accounts.views import bp as account_pages
     from hrbpo.core.auth.views import bp as auth_pages
     from hrbpo.core.ops.views import bp as ops_pages
     from hrbpo.core.portal import portal_scoped
     from hrbpo.core.portal.views import bp as portal_pages
 
-    for bp in (auth_pages, portal_pages, ops_pages):
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages):
         app.register_blueprint(bp)
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:
