@@ -22,16 +22,18 @@ from hrbpo.core.tenants.models import Tenant
 DEAD_LINK = "This link is not valid: it is unknown, used, revoked, replaced or expired."
 
 
-def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None) -> Invitation:
+def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None, base: str | None = None) -> Invitation:
     """Invite `email` into `tenant` as `role`, replacing (revoking) a pending
-    invitation of the same address there, and mail the link."""
+    invitation of the same address there, and mail the link (to `base`, by
+    default HRBPO_BASE_URL or this request's address)."""
     email = normalise_email(email)
+    base = (base or mail.link("")).rstrip("/")
     with tenancy.tenant_context(tenant):
         _check_invitee(email, employee_id)
         for old in db.session.scalars(_pending(sa.select(Invitation).where(
                 Invitation.tenant_id == tenant.id, Invitation.email == email)).with_for_update()):
             old.stored_status = "revoked"
-            audit.record("invitation.revoke", old, {"email": email, "replaced": True})
+            audit.record("invitation.revoke", old, {"email": email, "replaced": True}, actor=inviter)
         raw, digest = links.new_token()
         invitation = Invitation(
             tenant_id=tenant.id, email=email, role=role, employee_id=employee_id, token_hash=digest,
@@ -39,11 +41,21 @@ def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None
             invited_by_id=inviter.id if inviter else None, invited_by_email=inviter.email if inviter else None)
         db.session.add(invitation)
         db.session.flush()
-        audit.record("invitation.create", invitation, {"email": email, "role": role, "employee_id": employee_id})
+        audit.record("invitation.create", invitation, {"email": email, "role": role, "employee_id": employee_id},
+                     actor=inviter)
         mail.send(mail.Recipient(email, mail.locale_for(find_user(email), tenant)), "accounts/mail/invitation.txt",
-                  tenant=tenant, role=role, link=mail.link(f"/invite/{raw}"), expires_at=invitation.expires_at,
+                  tenant=tenant, role=role, link=f"{base}/invite/{raw}", expires_at=invitation.expires_at,
                   inviter=invitation.invited_by_email)
     return invitation
+
+
+def check_first_admin(email: str, field=True):
+    """Before creating a tenant with its first HR admin: nothing in a new
+    tenant can clash with an invitation except an operator's address."""
+    user = find_user(email)
+    if user is not None and user.is_operator:
+        message = "That address belongs to a BPO operator."
+        raise Conflict(message, {"admin_email" if field else "email": [message]})
 
 
 def _check_invitee(email, employee_id):
@@ -52,11 +64,16 @@ def _check_invitee(email, employee_id):
             raise Invalid({"employee_id": ["No employee with this id in this tenant."]})
         if db.session.scalars(sa.select(Membership.id).where(Membership.employee_id == employee_id)).first():
             raise Conflict("That employee is already linked to another login.")
+    check_first_admin(email, field=False)
     user = find_user(email)
-    if user is not None and user.is_operator:
-        raise Conflict("That address belongs to a BPO operator.")
     if user is not None and db.session.scalars(sa.select(Membership.id).where(Membership.user_id == user.id)).first():
         raise Conflict(f"{email} already has a login in this tenant.")
+
+
+def pending_in(tenant: Tenant) -> list[Invitation]:
+    """The tenant's pending invitations, newest first (for the console and portal pages)."""
+    with tenancy.tenant_context(tenant):
+        return db.session.scalars(invitations_query("pending").limit(200)).all()
 
 
 def _pending(stmt):

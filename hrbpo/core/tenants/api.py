@@ -33,6 +33,8 @@ def create_tenant(data):
     With `admin_email` it is created with a pending `hr_admin` invitation for
     that address, mailed at once and returned as `invitation`."""
     admin_email = data.pop("admin_email", None)
+    if admin_email is not None:
+        invitations.check_first_admin(admin_email)
     tenant = services.create_tenant(**data)
     if admin_email is not None:
         # Not a column: carried to the response schema only.
