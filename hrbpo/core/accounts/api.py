@@ -127,7 +127,7 @@ def accept_invitation(data, token):
 @reset_limits
 @public.arguments(ResetRequestSchema)
 @public.response(202, DetailSchema)
-@public.alt_response(429, description="Too many requests for this address or from this client (alike for every address)")
+@public.alt_response(429, description="Too many requests for this address or from this client (alike for any address)")
 def request_password_reset(data):
     """Mail a reset link (`/reset/<token>`, one hour, once) to the account
     with this address, if there is one. The answer is the same either way, and

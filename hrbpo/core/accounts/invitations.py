@@ -15,6 +15,7 @@ from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.auth.services import find_user, normalise_email
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
+from hrbpo.core.i18n import N_
 from hrbpo.core.people import services as people
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant
@@ -22,7 +23,7 @@ from hrbpo.core.tenants.models import Tenant
 DEAD_LINK = "This link is not valid: it is unknown, used, revoked, replaced or expired."
 
 
-def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None, base: str | None = None) -> Invitation:
+def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None, base=None) -> Invitation:
     """Invite `email` into `tenant` as `role`, replacing (revoking) a pending
     invitation of the same address there, and mail the link (to `base`, by
     default HRBPO_BASE_URL or this request's address)."""
@@ -35,9 +36,10 @@ def invite(tenant: Tenant, email: str, role: str, employee_id=None, inviter=None
             old.stored_status = "revoked"
             audit.record("invitation.revoke", old, {"email": email, "replaced": True}, actor=inviter)
         raw, digest = links.new_token()
+        ttl = timedelta(days=current_app.config["HRBPO_INVITATION_TTL_DAYS"])
         invitation = Invitation(
             tenant_id=tenant.id, email=email, role=role, employee_id=employee_id, token_hash=digest,
-            stored_status="pending", expires_at=utcnow() + timedelta(days=current_app.config["HRBPO_INVITATION_TTL_DAYS"]),
+            stored_status="pending", expires_at=utcnow() + ttl,
             invited_by_id=inviter.id if inviter else None, invited_by_email=inviter.email if inviter else None)
         db.session.add(invitation)
         db.session.flush()
@@ -54,7 +56,7 @@ def check_first_admin(email: str, field=True):
     tenant can clash with an invitation except an operator's address."""
     user = find_user(email)
     if user is not None and user.is_operator:
-        message = "That address belongs to a BPO operator."
+        message = N_("That address belongs to a BPO operator.")
         raise Conflict(message, {"admin_email" if field else "email": [message]})
 
 
@@ -104,7 +106,7 @@ def get(invitation_id, lock=False) -> Invitation:
 def revoke(invitation_id) -> Invitation:
     invitation = get(invitation_id, lock=True)
     if invitation.status != "pending":
-        raise Conflict(f"The invitation is {invitation.status}, not pending.")
+        raise Conflict(N_("This invitation is no longer pending (accepted, revoked or expired)."))
     invitation.stored_status = "revoked"
     audit.record("invitation.revoke", invitation, {"email": invitation.email})
     return invitation

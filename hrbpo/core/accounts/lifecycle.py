@@ -7,6 +7,7 @@ from hrbpo.core import audit, tenancy
 from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, NotFound
+from hrbpo.core.i18n import N_
 
 
 def set_active(user_id, active: bool, actor) -> Membership:
@@ -16,7 +17,7 @@ def set_active(user_id, active: bool, actor) -> Membership:
     if membership is None:
         raise NotFound("No such user in this tenant.")
     if not active and actor is not None and membership.user_id == actor.id:
-        raise Conflict("You cannot deactivate yourself.")
+        raise Conflict(N_("You cannot deactivate yourself."))
     if membership.active == active:
         return membership
     membership.active = active

@@ -16,7 +16,8 @@ class Invitation(Timestamped, db.Model):
     TenantScoped because of the latter; row-level security still binds it."""
 
     __tablename__ = "invitations"
-    __table_args__ = (sa.Index("ix_invitations_tenant_email", "tenant_id", "email"),)
+    __table_args__ = (sa.Index("ix_invitations_tenant_email", "tenant_id", "email"),
+                      sa.Index("ix_invitations_invited_by", "invited_by_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
     tenant_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"))

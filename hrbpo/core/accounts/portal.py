@@ -32,9 +32,9 @@ def invitations_page():
                 db.session.commit()
                 flash(_("An invitation was mailed to %(email)s.", email=data["email"]), "success")
                 return redirect(url_for("portal.invitations_page"), code=303)
+    uninvited = db.session.scalar(bulk.count_uninvited())
     return render_template("accounts/portal_invitations.html", pending=invitations.pending_in(g.tenant),
-                           uninvited=db.session.scalar(bulk.count_uninvited()), values=values, errors=errors, roles=ROLES), \
-        422 if errors else 200
+                           uninvited=uninvited, values=values, errors=errors, roles=ROLES), 422 if errors else 200
 
 
 @bp.post("/invitations/<uuid:invitation_id>/resend")

@@ -35,6 +35,7 @@ def upgrade():
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.create_index('ix_invitations_tenant_email', ['tenant_id', 'email'], unique=False)
+        batch_op.create_index('ix_invitations_invited_by', ['invited_by_id'], unique=False)
 
     op.create_table('password_resets',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -61,5 +62,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
     op.drop_table('password_resets')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index('ix_invitations_invited_by')
         batch_op.drop_index('ix_invitations_tenant_email')
     op.drop_table('invitations')
