@@ -138,3 +138,14 @@ def test_tenant_created_with_its_first_hr_admins_invitation(client, operator, ma
     r = client.post(f"/api/v1/invitations/{_token(message)}/accept", json={"password": NEW_PASSWORD})
     assert r.status_code == 201 and r.get_json()["tenant"] == "newco"
     assert "invitation" not in operator.post("/api/v1/tenants", json={"slug": "other", "name": "O"}).get_json()
+
+
+def test_failed_accepts_are_rate_limited_like_sign_ins(app, client, tenant_a, tenant_b, mailbox):
+    _invite(tenant_b, email="hr@tenant-a.test")
+    token = _token(mailbox[-1])
+    for _ in range(5):
+        assert client.post(f"/api/v1/invitations/{token}/accept", json={"password": "wrong-password-x"}
+                           ).status_code == 401
+    r = client.post(f"/api/v1/invitations/{token}/accept", json={"password": PASSWORD})
+    assert r.status_code == 429 and r.mimetype == "application/problem+json"
+    assert tenant_b.hr.get(tenant_b.url("/invitations?status=pending")).get_json()["total"] == 1

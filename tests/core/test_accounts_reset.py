@@ -4,8 +4,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from hrbpo.core import tenancy
+from hrbpo.core.accounts import resets
 from hrbpo.core.accounts.models import PasswordReset
 from hrbpo.core.db import db, utcnow
+from hrbpo.core.jobs import BackgroundJob
 from hrbpo.testing import PASSWORD, login
 
 LINK = re.compile(r"https?://\S+/reset/([A-Za-z0-9_-]+)")
@@ -28,6 +31,11 @@ def test_known_and_unknown_addresses_look_the_same(client, tenant_a, smtp_server
     known, unknown = _ask(client, "HR@tenant-a.test"), _ask(client, "nobody@tenant-a.test")
     assert known.status_code == unknown.status_code == 202
     assert known.get_json() == unknown.get_json()
+    assert dict(known.headers).keys() == dict(unknown.headers).keys()
+    # The request does the same work for both (it queues the lookup): nothing to time.
+    with tenancy.all_tenants():
+        jobs = db.session.scalars(sa.select(BackgroundJob.params).where(BackgroundJob.kind == resets.KIND)).all()
+    assert sorted(j["email"] for j in jobs) == ["hr@tenant-a.test", "nobody@tenant-a.test"]
     worker.run()
     [message] = smtp_server.received
     assert message["To"] == "hr@tenant-a.test" and message["Content-Language"] == "en"

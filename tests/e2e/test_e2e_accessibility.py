@@ -41,7 +41,7 @@ NOT_FOR = {
     "hr": {"/benefits/enrol/<id>", "/employees/import/<id>"},  # the import's progress: after a post, below
     # Employees: their profile is on their home page; their checklists on the compliance page.
     "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
-                 "/employees/import/<id>", "/users/",
+                 "/employees/import/<id>", "/users/", "/invitations/",
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
                  "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
