@@ -13,6 +13,7 @@ from hrbpo.core.auth import services as auth
 from hrbpo.core.auth.context import csrf_exempt
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
+from hrbpo.core.people.api import user_out
 from hrbpo.core.people.schemas import TenantUserSchema
 
 RESET_ANSWER = "If an account has this address, a link to set a new password is on its way."
@@ -67,11 +68,6 @@ def revoke_invitation(invitation_id):
     return invitation
 
 
-def _member_out(membership):
-    return {"id": membership.user_id, "email": membership.user.email, "role": membership.role,
-            "employee_id": membership.employee_id, "tenant": g.tenant.slug, "active": membership.active}
-
-
 @scoped.route("/users/<uuid:user_id>/deactivate", methods=["POST"])
 @requires("users.manage")
 @scoped.response(200, TenantUserSchema)
@@ -82,7 +78,7 @@ def deactivate_user(user_id):
     deleted; other tenants are untouched. Repeating is a no-op."""
     membership = lifecycle.set_active(user_id, False, g.user)
     db.session.commit()
-    return _member_out(membership)
+    return user_out(membership)
 
 
 @scoped.route("/users/<uuid:user_id>/reactivate", methods=["POST"])
@@ -92,7 +88,7 @@ def reactivate_user(user_id):
     """Switch the membership on again: the same password works; old tokens stay revoked."""
     membership = lifecycle.set_active(user_id, True, g.user)
     db.session.commit()
-    return _member_out(membership)
+    return user_out(membership)
 
 
 @public.route("/invitations/<token>", methods=["GET"])
