@@ -232,4 +232,7 @@ def test_every_public_page(browser, live, locale):
     job = page.locator("main a[href*='/jobs/']").first.get_attribute("href")
     walk.visit(job + "?applied=1")
     walk.visit("/careers/nobody/jobs", status=404)
+    walk.visit("/forgot")
+    walk.visit("/invite/no-such-token", status=404)
+    walk.visit("/reset/no-such-token", status=404)
     _assert_clean(walk)
