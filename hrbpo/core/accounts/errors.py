@@ -1,3 +1,4 @@
+"""Account errors beyond the core ones (hrbpo.core.errors)."""
 from hrbpo.core.errors import DomainError
 
 
