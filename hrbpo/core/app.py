@@ -74,6 +74,8 @@ def _serving() -> bool:
 
 
 def _init_api(app, registry):
+    from hrbpo.core.accounts.api import public as accounts_api
+    from hrbpo.core.accounts.api import scoped as accounts_tenant_api
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
     from hrbpo.core.jobs.api import blp as jobs_api
@@ -100,7 +102,8 @@ def _init_api(app, registry):
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api, webhooks_api):
+    for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
+                mail_api, webhooks_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:
@@ -115,12 +118,13 @@ def _ecma_pattern(self, field, ret, **kwargs):
 
 
 def _init_pages(app, registry):
+    from hrbpo.core.accounts.views import bp as account_pages
     from hrbpo.core.auth.views import bp as auth_pages
     from hrbpo.core.ops.views import bp as ops_pages
     from hrbpo.core.portal import portal_scoped
     from hrbpo.core.portal.views import bp as portal_pages
 
-    for bp in (auth_pages, portal_pages, ops_pages):
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages):
         app.register_blueprint(bp)
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:

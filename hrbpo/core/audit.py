@@ -97,16 +97,20 @@ def _last(tenant_id):
     ).first()
 
 
-def record(action, target=None, changes=None, *, tenant_id=None, target_type=None, target_id=None) -> AuditEvent:
-    """Append one audit event for the current actor, in the current transaction."""
+def record(action, target=None, changes=None, *, tenant_id=None, target_type=None, target_id=None,
+           actor=None) -> AuditEvent:
+    """Append one audit event for the current actor (or `actor`, a user who is
+    not signed in yet: an invitee, a password reset), in the current transaction."""
     tenant_id = tenant_id or tenancy.current_tenant_id()
     if target is not None:
         target_type = target_type or type(target).__name__
         target_id = target_id or str(getattr(target, "id", target))
-    actor = actor_fields()
+    fields = actor_fields()
+    if actor is not None:
+        fields.update(actor_id=actor.id, actor_email=actor.email)
     scope = tenancy.all_tenants() if tenant_id is None else tenancy.tenant_context(tenant_id)
     with scope:
-        return _append(tenant_id, action, target_type, target_id, changes, actor)
+        return _append(tenant_id, action, target_type, target_id, changes, fields)
 
 
 def _append(tenant_id, action, target_type, target_id, changes, actor):

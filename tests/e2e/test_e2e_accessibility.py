@@ -41,7 +41,7 @@ NOT_FOR = {
     "hr": {"/benefits/enrol/<id>", "/employees/import/<id>"},  # the import's progress: after a post, below
     # Employees: their profile is on their home page; their checklists on the compliance page.
     "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
-                 "/employees/import/<id>", "/users/",
+                 "/employees/import/<id>", "/users/", "/invitations/",
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
                  "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
@@ -232,4 +232,7 @@ def test_every_public_page(browser, live, locale):
     job = page.locator("main a[href*='/jobs/']").first.get_attribute("href")
     walk.visit(job + "?applied=1")
     walk.visit("/careers/nobody/jobs", status=404)
+    walk.visit("/forgot")
+    walk.visit("/invite/no-such-token", status=404)
+    walk.visit("/reset/no-such-token", status=404)
     _assert_clean(walk)

@@ -24,7 +24,7 @@ class CodeForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1024)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("New password again"),
                             validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 

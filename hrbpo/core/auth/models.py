@@ -53,6 +53,8 @@ class Membership(TenantScoped, Timestamped, db.Model):
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(sa.String(20))
     employee_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # Switched off by deactivation: sign-in to this tenant is refused, the data stays.
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
 
     user: Mapped[User] = relationship(User, lazy="joined")
 

@@ -5,7 +5,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so timing does not tell.
 _DUMMY = _hasher.hash("not-a-real-password")
-MIN_LENGTH = 8
 
 
 def hash_password(password: str) -> str:

@@ -8,7 +8,8 @@ from flask import current_app
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.auth.models import ApiToken, Membership, User
-from hrbpo.core.auth.passwords import MIN_LENGTH, check_password, hash_password
+from hrbpo.core.accounts import policy
+from hrbpo.core.auth.passwords import check_password, hash_password
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid
 from hrbpo.core.plugins.manager import request_cache
@@ -33,12 +34,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
-    """Every tenant the user belongs to (their own data: crossing tenants is fine)."""
+    """Every tenant the user belongs to and may enter (a deactivated
+    membership is left out; their own data: crossing tenants is fine)."""
     with tenancy.all_tenants():
         rows = db.session.execute(
             sa.select(Membership, Tenant)
             .join(Tenant, Tenant.id == Membership.tenant_id)
-            .where(Membership.user_id == user.id)
+            .where(Membership.user_id == user.id, Membership.active.is_(True))
             .order_by(Tenant.slug)
         ).all()
     return [(m, t) for m, t in rows]
@@ -50,7 +52,8 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
 # a member) and its switched-on modules, all in one statement. They read across
 # tenants, but only the caller's own token and memberships and the named
 # tenant's row, which the access checks (auth.context) then judge.
-_STANDING = (Tenant, Membership.role, Membership.employee_id, tenant_services.enabled_modules_column())
+_STANDING = (Tenant, Membership.role, Membership.employee_id, Membership.active,
+             tenant_services.enabled_modules_column())
 _TOKEN = (sa.select(ApiToken).join(ApiToken.user).where(ApiToken.token_hash == sa.bindparam("digest"))
           .options(sa.orm.contains_eager(ApiToken.user)))
 _TOKEN_IN_TENANT = (_TOKEN.add_columns(*_STANDING).outerjoin(Tenant, Tenant.slug == sa.bindparam("slug"))
@@ -78,12 +81,13 @@ def _standing(row):
     tenant = row.Tenant
     if tenant is not None:
         tenant_services.remember_enabled_modules(tenant.id, row.enabled_modules)
-    return tenant, (row if row.role is not None else None)
+    return tenant, (row if row.role is not None and row.active else None)  # deactivated: not a member
 
 
 def membership_in(user: User, tenant: Tenant) -> Membership | None:
     with tenancy.tenant_context(tenant):
-        return db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id)).first()
+        return db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id,
+                                                              Membership.active.is_(True))).first()
 
 
 def login_tenant(user: User, slug: str | None) -> tuple[Tenant | None, Membership | None]:
@@ -148,13 +152,8 @@ def revoke_token(token: ApiToken):
     db.session.commit()
 
 
-def validate_password(password: str):
-    if len(password) < MIN_LENGTH:
-        raise Invalid({"password": [f"Use at least {MIN_LENGTH} characters."]})
-
-
 def create_operator(email: str, password: str) -> User:
-    validate_password(password)
+    policy.validate(password, email)
     if find_user(email):
         raise Conflict(f"A user with email {email} already exists.")
     user = User(email=normalise_email(email), password_hash=hash_password(password), is_operator=True)
@@ -166,7 +165,7 @@ def create_operator(email: str, password: str) -> User:
 
 
 def set_password(user: User, password: str):
-    validate_password(password)
+    policy.validate(password, user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
     audit.record("user.password_change", user, tenant_id=tenancy.current_tenant_id())

@@ -19,6 +19,7 @@ from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
+from hrbpo.core.portal.messages import form_message
 
 bp = Blueprint("auth", __name__)
 PENDING = "2fa_pending"  # session key: password accepted, code still due
@@ -189,8 +190,8 @@ def change_password():
         else:
             try:
                 services.set_password(user, form.new.data)
-            except Invalid:
-                form.new.errors = [_("Use at least 8 characters.")]
+            except Invalid as exc:
+                form.new.errors = [form_message(m) for m in exc.errors["password"]]
             else:
                 db.session.commit()
                 login_user(user)  # the change ended every session, this one included

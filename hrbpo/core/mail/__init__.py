@@ -148,6 +148,6 @@ def hr_admins(tenant) -> list[Recipient]:
     from hrbpo.core.auth.models import Membership, User
 
     users = db.session.scalars(sa.select(User).join(Membership, Membership.user_id == User.id)
-                               .where(Membership.role == "hr_admin", User.active.is_(True))
+                               .where(Membership.role == "hr_admin", Membership.active.is_(True), User.active.is_(True))
                                .order_by(User.email)).all()
     return [Recipient(u.email, locale_for(u, tenant)) for u in users]

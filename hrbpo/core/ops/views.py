@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from hrbpo.core import tenancy
+from hrbpo.core.accounts import invitations
 from hrbpo.core.api.base import paginate
 from hrbpo.core.auth import services as auth_services
 from hrbpo.core.auth.forms import LANGUAGES
@@ -69,11 +70,17 @@ def index():
 def new_tenant():
     values, errors = {"timezone": "UTC", "locale": "en", "currency": "USD"}, {}
     if request.method == "POST":
-        values = submitted(("slug", "name", "timezone", "locale", "currency"))
+        values = submitted(("slug", "name", "timezone", "locale", "currency", "admin_email"))
         data, errors = load(TenantSchema(), values)
         if not errors:
+            admin_email = data.pop("admin_email", None)
             try:
+                if admin_email:
+                    invitations.check_first_admin(admin_email)
                 tenant = services.create_tenant(**data)
+                if admin_email:
+                    invitations.invite(tenant, admin_email, "hr_admin", inviter=g.user)
+                    db.session.commit()
             except (Conflict, Invalid) as exc:
                 db.session.rollback()
                 errors = exc.errors or {"slug": [exc.detail]}
@@ -96,7 +103,7 @@ def tenant(slug):
     tenant = _tenant(slug)
     counts, _modules = tenant_overview([tenant])
     return render_template("ops/tenant.html", tenant=tenant, states=services.module_states(tenant),
-                           employees=counts.get(tenant.id, 0))
+                           employees=counts.get(tenant.id, 0), pending=invitations.pending_in(tenant))
 
 
 @bp.post("/tenants/<slug>/modules/<name>")
@@ -125,7 +132,7 @@ def users():
         values = submitted(("email", "password"))
         data, errors = load(TenantUserSchema(only=("email", "password")), values)
         if not errors and not data.get("password"):
-            errors = {"password": [_("Give the new operator a password (at least 8 characters).")]}
+            errors = {"password": [_("Give the new operator a password (at least 12 characters).")]}
         if not errors:
             try:
                 auth_services.create_operator(data["email"], data["password"])
@@ -181,3 +188,4 @@ def add_membership():
 
 
 from hrbpo.core.ops import actas, background, queue  # noqa: E402,F401  (their routes join this blueprint)
+from hrbpo.core.accounts import console  # noqa: E402,F401  (inviting HR admins)

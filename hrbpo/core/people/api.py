@@ -106,7 +106,7 @@ def add_user(data):
     without `employee_id` links the employee with the same email, if any."""
     user, membership = services.add_user(data["email"], data["role"], data.get("password"), data.get("employee_id"))
     db.session.commit()
-    return _user_out(membership)
+    return user_out(membership)
 
 
 @blp.route("/users", methods=["GET"])
@@ -115,7 +115,7 @@ def add_user(data):
 @blp.response(200, page_schema(TenantUserSchema))
 def list_users(page):
     result = paginate(services.tenant_users_query(), page)
-    result["items"] = [_user_out(m) for m in result["items"]]
+    result["items"] = [user_out(m) for m in result["items"]]
     return result
 
 
@@ -126,7 +126,7 @@ def list_users(page):
 def update_user(data, user_id):
     membership = services.update_membership(services.get_membership(user_id), data)
     db.session.commit()
-    return _user_out(membership)
+    return user_out(membership)
 
 
 @blp.route("/users/<uuid:user_id>", methods=["DELETE"])
@@ -138,8 +138,9 @@ def remove_user(user_id):
     db.session.commit()
 
 
-def _user_out(membership):
+def user_out(membership):
+    """A membership of the current tenant as the API shows a tenant user."""
     return {"id": membership.user_id, "email": membership.user.email, "role": membership.role,
-            "employee_id": membership.employee_id, "tenant": g.tenant.slug}
+            "employee_id": membership.employee_id, "tenant": g.tenant.slug, "active": membership.active}
 
 

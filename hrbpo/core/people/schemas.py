@@ -68,10 +68,12 @@ class ImportFileSchema(Schema):
 class TenantUserSchema(Schema):
     id = ma.fields.UUID(dump_only=True, metadata={"description": "The user's id"})
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=8, max=256))
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(max=1024), metadata={
+        "description": "For a new account: at least 12 characters, not the email, not a common password"})
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
     employee_id = ma.fields.UUID(allow_none=True)
     tenant = ma.fields.String(dump_only=True)
+    active = ma.fields.Boolean(dump_only=True, metadata={"description": "False once deactivated in this tenant"})
 
 
 class RoleUpdateSchema(Schema):

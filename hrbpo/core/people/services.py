@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import g
 
 from hrbpo.core import audit, tenancy
+from hrbpo.core.accounts import policy
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.passwords import hash_password
 from hrbpo.core.auth.services import find_user, normalise_email
@@ -129,6 +130,8 @@ def add_user(email, role, password=None, employee_id=None) -> tuple[User, Member
         employee_id = db.session.scalars(sa.select(Employee.id).where(Employee.email == email)).first()
     user = find_user(email)
     if user is None:
+        if password:
+            policy.validate(password, email)
         user = User(email=email, password_hash=hash_password(password) if password else None)
         db.session.add(user)
         db.session.flush()

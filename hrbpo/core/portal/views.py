@@ -19,6 +19,7 @@ bp = portal_scoped(Blueprint("portal", __name__, url_prefix="/t/<slug>"))
 CORE_NAV = (
     ("portal.directory", _l("Employees"), "people.read", 10),
     ("portal.users", _l("Users"), "users.manage", 80),
+    ("portal.invitations_page", _l("Invitations"), "users.manage", 82),
     ("portal.audit", _l("Audit log"), "audit.read", 85),
     ("portal.settings", _l("Settings"), "settings.write", 90),
 )
@@ -82,3 +83,4 @@ def logo_response(tenant):
 
 
 from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)
+from hrbpo.core.accounts import portal  # noqa: E402,F401  (invitations and deactivation pages)

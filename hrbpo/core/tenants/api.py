@@ -5,16 +5,18 @@ import sqlalchemy as sa
 from flask import abort, g
 
 from hrbpo.core import tenancy
+from hrbpo.core.accounts import invitations
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.auth.context import access_to
 from hrbpo.core.auth.permissions import operator_required, requires
+from hrbpo.core.db import db
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.tenants import services
 from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.tenants.schemas import (AuditEventSchema, AuditQuerySchema, ModuleSchema, ModuleStateSchema,
-                                        TenantQuerySchema, TenantSchema, TenantUpdateSchema)
+                                        TenantCreatedSchema, TenantQuerySchema, TenantSchema, TenantUpdateSchema)
 
 blp = Blueprint("tenants_api", __name__, url_prefix="/api/v1", description="Tenants and their modules (operators)")
 scoped = tenant_scoped(Blueprint("tenant_api", __name__, url_prefix="/api/v1/tenants/<slug>",
@@ -24,11 +26,21 @@ scoped = tenant_scoped(Blueprint("tenant_api", __name__, url_prefix="/api/v1/ten
 @blp.route("/tenants", methods=["POST"])
 @operator_required
 @blp.arguments(TenantSchema)
-@blp.response(201, TenantSchema)
+@blp.response(201, TenantCreatedSchema)
 @blp.alt_response(409, description="Slug already taken")
 def create_tenant(data):
-    """Create a tenant (a client company). No modules are on until switched on."""
-    return services.create_tenant(**data)
+    """Create a tenant (a client company). No modules are on until switched on.
+    With `admin_email` it is created with a pending `hr_admin` invitation for
+    that address, mailed at once and returned as `invitation`."""
+    admin_email = data.pop("admin_email", None)
+    if admin_email is not None:
+        invitations.check_first_admin(admin_email)
+    tenant = services.create_tenant(**data)
+    if admin_email is not None:
+        # Not a column: carried to the response schema only.
+        tenant.first_invitation = invitations.invite(tenant, admin_email, "hr_admin", inviter=g.user)
+        db.session.commit()
+    return tenant
 
 
 @blp.route("/tenants", methods=["GET"])

@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from hrbpo.core.accounts.schemas import InvitationSchema
 from hrbpo.core.api.schemas import Schema, text
 from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.i18n import N_
@@ -27,11 +28,18 @@ class TenantSchema(Schema):
     currency = ma.fields.String(load_default="USD", **CURRENCY)
     created_at = ma.fields.DateTime(dump_only=True)
     modules = ma.fields.Method("enabled", dump_only=True, metadata={"type": "array", "items": {"type": "string"}})
+    admin_email = ma.fields.Email(load_only=True, validate=ma.validate.Length(max=254), metadata={
+        "description": "Create the tenant with a pending hr_admin invitation mailed to this address"})
 
     def enabled(self, tenant):
         from hrbpo.core.tenants.services import enabled_modules
 
         return sorted(enabled_modules(tenant))
+
+
+class TenantCreatedSchema(TenantSchema):
+    invitation = ma.fields.Nested(InvitationSchema, attribute="first_invitation", dump_only=True, metadata={
+        "description": "The pending hr_admin invitation (only when `admin_email` was given)"})
 
 
 class TenantUpdateSchema(Schema):

@@ -23,7 +23,8 @@ def index():
             case, _imported = cases.open_case(CaseInSchema().load(
                 {k: typed.get(k) for k in ("subject", "description", "category_id")}), g.access)
             db.session.commit()
-            flash(_("Your case %(number)s is open.", number=f"HR-{case.number}"), "success")
+            number = "HR-%d" % case.number
+            flash(_("Your case %(number)s is open.", number=number), "success")
             return redirect(url_for("servicedesk.case", case_id=case.id), 303)
         except ValidationError as exc:
             errors = flatten_errors(exc.messages)

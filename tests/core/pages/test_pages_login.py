@@ -264,3 +264,11 @@ def test_too_many_failures_give_a_429_page(browser, tenant_a, app):
         assert page.login("hr@tenant-a.test", password="wrong-password").status_code == 401
     r = page.login("hr@tenant-a.test")
     assert r.status_code == 429 and r.mimetype == "text/html" and "<main" in r.get_data(as_text=True)
+
+
+def test_password_change_refuses_a_common_password_with_the_reason(browser, tenant_a):
+    page = signed_in(browser, "hr@tenant-a.test")
+    r = page.post("/account/password", {"current": "correct-horse-battery", "new": "qwerty123456",
+                                        "confirm": "qwerty123456"})
+    assert r.status_code == 422 and "most common" in r.get_data(as_text=True)
+    assert browser().login("hr@tenant-a.test").status_code == 303  # the old one still works
