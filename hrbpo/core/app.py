@@ -78,7 +78,9 @@ def _init_api(app, registry):
             "Idempotency-Key header: a repeat with the same key and body returns the first response; the "
             "same key with a different body answers 422. Operators working on a tenant's URLs should send "
             "X-Hrbpo-Reason: the audit log then records them as acting as its HR admin, with that reason. "
-            "Tokens need no second factor: two-factor sign-in guards browser sessions."
+            "Tokens need no second factor: two-factor sign-in guards browser sessions. While the database is "
+            "unreachable or its schema is behind the code, every request that needs it answers 503 "
+            "problem+json with Retry-After (seconds) and changes nothing; GET /readyz names what is down."
         )},
     })
     from hrbpo.core.api.schemas import Money

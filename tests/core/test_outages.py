@@ -257,3 +257,10 @@ def test_a_locked_sqlite_database_answers_503_then_serves_again(app, _session_ap
         holder.rollback()
         holder.close()
     assert operator.post("/api/v1/tenants", json={"slug": "locked", "name": "Locked"}).status_code == 201
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_connections_give_up_connecting_after_a_few_seconds(app):
+    """libpq waits forever for a server that accepts and never answers; the request must not."""
+    with db.engine.connect() as conn:
+        assert "connect_timeout=5" in conn.connection.dbapi_connection.info.dsn.split()
