@@ -5,9 +5,15 @@ the pool; normal answers again as soon as it returns; booting needs no database.
 PostgreSQL is reached through a TCP proxy in a thread that the test cuts
 (every connection reset, new ones refused) and restores.
 """
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +24,7 @@ from hrbpo.core.auth.services import create_operator
 from hrbpo.core.db import db
 from hrbpo.testing import PASSWORD, login
 
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ("SECRET_KEY", "HRBPO_UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "HRBPO_MAIL_URL", "HRBPO_QUEUE_URL",
           "HRBPO_QUEUE_NAME", "HRBPO_MIGRATE_DATABASE_URL", "HRBPO_APP_ROLE")
 
@@ -264,3 +271,61 @@ def test_postgresql_connections_give_up_connecting_after_a_few_seconds(app):
     """libpq waits forever for a server that accepts and never answers; the request must not."""
     with db.engine.connect() as conn:
         assert "connect_timeout=5" in conn.connection.dbapi_connection.info.dsn.split()
+
+
+def _free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
+def _get(url):
+    """(status, content type, Retry-After) of a GET; None while nothing listens."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.headers.get("Retry-After")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.headers.get("Retry-After")
+    except OSError:
+        return None
+
+
+def _until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while (value := condition()) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return value
+
+
+@pytest.mark.postgresql_only
+def test_gunicorn_boots_while_the_database_is_down_and_serves_once_it_is_back(app):
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.cut()
+    port = _free_port()
+    env = {**os.environ, "HRBPO_INSTANCE_PATH": app.instance_path, "HRBPO_SECRET_KEY": "test-secret",
+           "HRBPO_DATABASE_URL": url.set(host="127.0.0.1", port=proxy.port).render_as_string(False),
+           "HRBPO_MIGRATE_DATABASE_URL": app.config["HRBPO_MIGRATE_DATABASE_URL"],
+           "HRBPO_APP_ROLE": app.config["HRBPO_APP_ROLE"], "HRBPO_QUEUE_URL": app.config["HRBPO_QUEUE_URL"]}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def served():
+        answer = _get(base + "/api/v1/tenants")
+        return answer if answer and answer[0] != 503 else None
+
+    try:
+        assert _until(lambda: _get(base + "/healthz"), 90) == (200, "application/json", None)
+        assert server.poll() is None  # the worker booted and gunicorn stayed up
+        status, kind, retry = _get(base + "/api/v1/tenants")
+        assert (status, kind) == (503, "application/problem+json") and int(retry) >= 1
+        assert _get(base + "/readyz")[0] == 503
+        proxy.restore()
+        started = time.monotonic()
+        assert _until(served, 10)[0] == 401  # served again: only the token is missing
+        assert time.monotonic() - started < 10 and _get(base + "/readyz")[0] == 200
+    finally:
+        server.terminate()
+        errors = server.communicate(timeout=30)[1]
+        proxy.close()
+    assert "Traceback" not in errors, errors
