@@ -329,3 +329,16 @@ def test_gunicorn_boots_while_the_database_is_down_and_serves_once_it_is_back(ap
         errors = server.communicate(timeout=30)[1]
         proxy.close()
     assert "Traceback" not in errors, errors
+
+
+def test_other_errors_still_answer_500_problem(app, _session_app):
+    """The 503 net only catches the database going away: a bug stays a 500."""
+    buggy = _app_at(_session_app, _session_app.config["SQLALCHEMY_DATABASE_URI"], HRBPO_CHECK_MIGRATIONS=False)
+
+    @buggy.get("/api/v1/_test/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    response = buggy.test_client().get("/api/v1/_test/boom")
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    assert response.get_json()["type"].endswith("internal-error") and "Retry-After" not in response.headers
