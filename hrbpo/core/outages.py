@@ -6,7 +6,6 @@ flag (a half-read reply, a lost transaction), so it is invalidated (closed,
 not returned to the pool); the pool connects afresh once the database is back.
 """
 import logging
-import threading
 import time
 
 import sqlalchemy as sa
@@ -72,16 +71,15 @@ class SchemaGate:
         self.current = False
         self.reason = "not checked yet"
         self._checked_at = None
-        self._lock = threading.Lock()
 
     def require(self):
         if not self.app.config["HRBPO_CHECK_MIGRATIONS"]:
             self.current = True
             return
-        with self._lock:
-            due = self._checked_at is None or time.monotonic() - self._checked_at >= self.RECHECK_SECONDS
-            if due:
-                self.check()
+        # No lock: threads that find a check due at once each ask (one cheap
+        # query), rather than queueing behind one that waits on a dead server.
+        if self._checked_at is None or time.monotonic() - self._checked_at >= self.RECHECK_SECONDS:
+            self.check()
         if not self.current:
             abort(problem(503, f"The database schema is not current ({self.reason}): run {UPGRADE}",
                           type_="schema-not-current", headers={"Retry-After": str(SCHEMA_RETRY_AFTER)}))
