@@ -15,6 +15,7 @@ from werkzeug.exceptions import InternalServerError
 from hrbpo.core import migrate
 from hrbpo.core.api.base import problem
 from hrbpo.core.db import db
+from hrbpo.core.extensions import api
 
 log = logging.getLogger(__name__)
 # Errors that say the database cannot be used now (unreachable, restarting,
@@ -51,8 +52,6 @@ def _server_error(error: InternalServerError):
     away is still a 503."""
     if is_unavailable(error.original_exception):
         return database_unavailable(error.original_exception)
-    from hrbpo.core.extensions import api
-
     return api.handle_http_exception(error)
 
 

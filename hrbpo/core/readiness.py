@@ -15,12 +15,16 @@ def _reason(error: Exception) -> str:
 
 
 def database() -> str:
-    try:
-        with db.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except UNAVAILABLE as error:
-        return _reason(error)
-    return "ok"
+    """Asked twice when the first answer was a pooled connection found cut
+    (the pool then retires its old connections): that is no outage."""
+    for attempt in range(2):
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return "ok"
+        except UNAVAILABLE as error:
+            if attempt or not getattr(error, "connection_invalidated", False):
+                return _reason(error)
 
 
 def schema() -> str:

@@ -5,6 +5,7 @@ import socket
 import pytest
 
 from hrbpo.core import queue
+from hrbpo.core.db import db
 from hrbpo.core.outages import UPGRADE
 
 OK = {"status": "ok", "database": "ok", "schema": "ok", "queue": "ok"}
@@ -88,3 +89,12 @@ def test_the_first_request_checks_the_schema(operator, gated, client, count_quer
         assert operator.get("/api/v1/tenants").status_code == 200
     assert [s for s in q.statements if "alembic_version" in s]
     assert gate.current
+
+
+@pytest.mark.postgresql_only
+def test_readyz_is_not_fooled_by_a_pooled_connection_the_database_cut(app, client, owner_sql):
+    db.engine.dispose()
+    with db.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    owner_sql("SELECT pg_terminate_backend(:pid)", {"pid": pid})  # pooled, used just now: not pinged
+    assert client.get("/readyz").get_json() == OK
