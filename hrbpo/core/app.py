@@ -2,7 +2,6 @@
 import os
 import uuid
 
-import click
 from cryptography.fernet import Fernet, MultiFernet
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -58,19 +57,9 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     _init_pages(app, registry)
     _init_request_hooks(app)
     _init_cli(app, registry)
-
-    if app.config["HRBPO_CHECK_MIGRATIONS"] and _serving():
-        from hrbpo.core.migrate import check
-
-        with app.app_context():
-            check()
+    # Nothing above touches the database: a worker boots while it is down or
+    # behind, and answers 503 until it is usable (hrbpo.core.outages).
     return app
-
-
-def _serving() -> bool:
-    """True unless a `flask` CLI command other than `run` is loading the app."""
-    ctx = click.get_current_context(silent=True)
-    return ctx is None or ctx.info_name == "run"
 
 
 def _init_api(app, registry):
@@ -93,7 +82,9 @@ def _init_api(app, registry):
             "Idempotency-Key header: a repeat with the same key and body returns the first response; the "
             "same key with a different body answers 422. Operators working on a tenant's URLs should send "
             "X-Hrbpo-Reason: the audit log then records them as acting as its HR admin, with that reason. "
-            "Tokens need no second factor: two-factor sign-in guards browser sessions."
+            "Tokens need no second factor: two-factor sign-in guards browser sessions. While the database is "
+            "unreachable or its schema is behind the code, every request that needs it answers 503 "
+            "problem+json with Retry-After (seconds) and changes nothing; GET /readyz names what is down."
         )},
     })
     from hrbpo.core.api.schemas import Money
@@ -144,17 +135,36 @@ def _init_pages(app, registry):
     def healthz():
         return {"status": "ok"}
 
+    from hrbpo.core import readiness
+
+    @app.get("/readyz")
+    def readyz():
+        report = readiness.report()
+        return report, 200 if report["status"] == "ok" else 503
+
+
+# Endpoints that need no database (nor the caller): they answer while it is
+# down or behind. Blueprints' static files end in ".static".
+DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static"})
+
 
 def _init_request_hooks(app):
+    from hrbpo.core import outages
     from hrbpo.core.api import idempotency
     from hrbpo.core.auth.context import leave_tenant, load_caller
     from hrbpo.core.security import set_security_headers
+
+    gate = outages.init_app(app)
 
     # URL value preprocessors run before before_request functions, and the
     # tenant ones (which check the caller) need the caller known first.
     @app.url_value_preprocessor
     def _identify(endpoint, values):
         g.request_id = (request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:64]
+        if endpoint in DEPENDENCY_FREE or (endpoint or "").endswith(".static"):
+            return
+        if not gate.current:
+            gate.require()
         load_caller()
 
     app.before_request(idempotency.replay)

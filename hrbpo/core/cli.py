@@ -28,10 +28,15 @@ def db_cli():
 @db_cli.command("upgrade")
 @click.option("--to", "target", default="heads", show_default=True, help="Revision to upgrade to")
 def db_upgrade(target):
-    """Upgrade core and every installed plugin to their newest schema."""
-    from hrbpo.core.migrate import upgrade
+    """Upgrade core and every installed plugin to their newest schema. The
+    app answers 503 until the database is at every head (it never migrates itself)."""
+    from hrbpo.core.migrate import check, upgrade
 
     upgrade(target)
+    if target != "heads":
+        click.echo(f"Database upgraded to {target}; the app answers 503 until every head is applied.")
+        return
+    check()  # as the app's own role: what the app and /readyz will see
     click.echo("Database is up to date.")
 
 

@@ -163,6 +163,17 @@ def _stamp_tenant(session, flush_context, instances):
             raise tenancy.TenantNotSet(f"{type(obj).__name__} has no tenant")
 
 
+# A PostgreSQL that does not answer fails a connection attempt after this
+# long (libpq waits forever by default): the request answers 503 instead of hanging.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+@event.listens_for(sa.engine.Engine, "do_connect")
+def _connect_timeout(dialect, connection_record, cargs, cparams):
+    if dialect.name == "postgresql":
+        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+
+
 @event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, connection_record):
     """SQLite ignores foreign keys unless asked per connection; the composite
@@ -274,15 +285,22 @@ def end_read_only_transaction(exc=None):
     statement of the connection on ROLLBACK, so reads ending in ROLLBACK never
     reach its prepare threshold and PostgreSQL plans each query afresh on
     every request (about 0.4 ms per list query with its RLS policies). Anything
-    pending, written or failed still rolls back."""
+    pending, written or failed still rolls back.
+
+    The answer is already made from what was read, so a database that went
+    away meanwhile must not turn it into the server's own error page: the
+    connection is discarded instead (closed, never handed back to the pool)."""
     if not db.session.registry.has():
         return  # the request never used the database
     session = db.session()
     if exc is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and not connection.info.get(_WROTE):
-        session.commit()
+    try:
+        connection = session.connection()
+        if connection.dialect.name == "postgresql" and not connection.info.get(_WROTE):
+            session.commit()
+    except sa.exc.SQLAlchemyError:  # a lost connection, or a transaction a failure left unusable
+        session.invalidate()
 
 
 class Encrypted(sa.types.TypeDecorator):

@@ -44,9 +44,21 @@ def upgrade(target="heads"):
         owner.dispose()
 
 
+SCRIPT = "hrbpo_migration_script"
+
+
+def _script() -> ScriptDirectory:
+    """The code's migrations, read once per process: /readyz and the schema
+    gate ask often, and parsing every revision file costs far more than the query."""
+    script = current_app.extensions.get(SCRIPT)
+    if script is None:
+        script = current_app.extensions[SCRIPT] = ScriptDirectory.from_config(alembic_config())
+    return script
+
+
 def pending() -> tuple[set, set]:
     """(heads the code has that the database lacks, heads the database is at)."""
-    script = ScriptDirectory.from_config(alembic_config())
+    script = _script()
     with db.engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
     # A plugin's branch depends on core's, so once it is applied the database
@@ -65,7 +77,7 @@ def _known(script, revision) -> bool:
 
 
 def check():
-    """Refuse to serve an unmigrated database, saying what to run."""
+    """Stop (`db upgrade`'s last step) unless the database is at every head of the code."""
     missing, current = pending()
     if missing:
         raise SystemExit(
