@@ -138,6 +138,11 @@ def _init_pages(app, registry):
     def healthz():
         return {"status": "ok"}
 
+    @app.get("/favicon.ico")
+    def favicon():
+        """Where browsers and feed readers look before they read any page's <link rel=icon>."""
+        return app.send_static_file("favicon.ico")
+
 
 def _init_request_hooks(app):
     from hrbpo.core.api import idempotency
