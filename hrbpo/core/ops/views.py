@@ -99,13 +99,34 @@ def tenant(slug):
                            employees=counts.get(tenant.id, 0))
 
 
-@bp.post("/tenants/<slug>/modules/<name>")
-def switch_module(slug, name):
-    """Switch one module on (`enabled=1`) or off for a tenant."""
-    tenant = _tenant(slug)
+def _module(tenant, name) -> str:
     if name not in plugins().modules:
         abort(404)
+    return name
+
+
+@bp.get("/tenants/<slug>/modules/<name>/off")
+def confirm_module_off(slug, name):
+    """What switching a module off means for this tenant, and a button to do it."""
+    tenant = _tenant(slug)
+    return _confirm_off(tenant, _module(tenant, name))
+
+
+def _confirm_off(tenant, name, status=200):
+    counts, _modules = tenant_overview([tenant])
+    return render_template("ops/module_off.html", tenant=tenant, name=name,
+                           employees=counts.get(tenant.id, 0)), status
+
+
+@bp.post("/tenants/<slug>/modules/<name>")
+def switch_module(slug, name):
+    """Switch one module on (`enabled=1`) or off for a tenant. Off needs
+    `confirmed=1` from the confirmation page; without it that page answers."""
+    tenant = _tenant(slug)
+    _module(tenant, name)
     on = request.form.get("enabled") == "1"
+    if not on and request.form.get("confirmed") != "1":
+        return _confirm_off(tenant, name, 409)
     try:
         services.set_module(tenant, name, on)
     except DomainError as exc:
