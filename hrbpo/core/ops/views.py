@@ -15,6 +15,7 @@ from hrbpo.core.people import services as people_services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import TenantUserSchema
 from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.portal import audit_log
 from hrbpo.core.portal.forms import load, page_args, submitted
 from hrbpo.core.portal.labels import module_title
 from hrbpo.core.portal.messages import form_message
@@ -97,6 +98,14 @@ def tenant(slug):
     counts, _modules = tenant_overview([tenant])
     return render_template("ops/tenant.html", tenant=tenant, states=services.module_states(tenant),
                            employees=counts.get(tenant.id, 0))
+
+
+@bp.get("/tenants/<slug>/audit")
+def tenant_audit(slug):
+    """The tenant's audit log, as its HR admins see it, with the same filters."""
+    tenant = _tenant(slug)
+    with tenancy.tenant_context(tenant):
+        return audit_log.page(tenant, "ops/audit.html", slug=slug)
 
 
 def _module(tenant, name) -> str:

@@ -222,6 +222,34 @@ def work_queue(tenant):
 
 
 @hookspec
+def audit_labels():
+    """Put this module's audit events into words for the audit log pages.
+
+    When: when an audit log page (portal or console) is rendered.
+    Returns: an `AuditWords(actions={}, fields={}, records={})`: labels
+    (lazy_gettext) for the actions this module records (`"<name>.job.create"`
+    → "Created a job"), the field names in their changes, and the record
+    types they point at (the model's class name, `"Job"` → "Job"). Codes
+    without a label are shown as they are stored.
+    Per tenant: no (events of a module since switched off still need words).
+    """
+
+
+@hookspec
+def audit_record_names(tenant, targets):
+    """Name the records audit events point at.
+
+    When: when an audit log page is rendered, once per page of events.
+    Arguments: `tenant` (whose log it is), `targets` (record type → set of
+    ids, as strings, of the events on the page).
+    Returns: a dict `(record type, id) → name` for the records this module
+    owns (a job's title, a candidate's name), in one query per type; ids it
+    does not know are left out (the page then shows the type alone).
+    Per tenant: no, inside the tenant's context.
+    """
+
+
+@hookspec
 def demo_data(tenant):
     """Fill a demo tenant with realistic records.
 

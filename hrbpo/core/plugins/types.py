@@ -40,6 +40,15 @@ class Card:
 
 
 @dataclass(frozen=True)
+class AuditWords:
+    """How a module's audit events read: each maps a stored code to words
+    (lazy_gettext, so they are translated for each reader)."""
+    actions: dict = field(default_factory=dict)  # "recruitment.application.move" → "Moved an application"
+    fields: dict = field(default_factory=dict)   # "stage" → "Stage"
+    records: dict = field(default_factory=dict)  # "Application" → "Application"
+
+
+@dataclass(frozen=True)
 class Task:
     title: str
     url: str

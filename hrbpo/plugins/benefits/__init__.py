@@ -9,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from hrbpo.core.db import db
 from hrbpo.core.i18n import N_
+from hrbpo.core.audit_names import record_names
+from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins import PluginMeta, hookimpl
-from hrbpo.core.plugins.types import Card, NavItem, PeriodicTask, Permission, Task, WorkItem
+from hrbpo.core.plugins.types import AuditWords, Card, NavItem, PeriodicTask, Permission, Task, WorkItem
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
@@ -155,3 +157,28 @@ def employee_terminated(tenant, employee):
     from hrbpo.plugins.benefits import services
 
     services.end_coverage(employee)
+
+
+@hookimpl
+def audit_labels():
+    return AuditWords(
+        actions={"benefits.plan.create": _l("Added a benefit plan"), "benefits.plan.update": _l("Changed a benefit plan"),
+                 "benefits.window.create": _l("Opened an enrolment window"),
+                 "benefits.window.update": _l("Changed an enrolment window"),
+                 "benefits.window.close": _l("Closed an enrolment window"),
+                 "benefits.enrollment.submit": _l("Submitted an enrolment"),
+                 "benefits.enrollment.replace": _l("Replaced an enrolment"),
+                 "benefits.dependent.add": _l("Added a dependant")},
+        fields={"kind": _l("Kind"), "carrier": _l("Carrier"), "starts_on": _l("Starts on"), "ends_on": _l("Ends on")},
+        records={"Plan": _l("Benefit plan"), "Window": _l("Enrolment window"), "Enrollment": _l("Enrolment"),
+                 "Dependent": _l("Dependant")})
+
+
+@hookimpl
+def audit_record_names(tenant, targets):
+    dependent, enrollment = models.Dependent, models.Enrollment
+    return {**record_names(targets, "Plan", models.Plan, models.Plan.name),
+            **record_names(targets, "Window", models.Window, models.Window.name),
+            **record_names(targets, "Dependent", dependent, dependent.first_name, dependent.last_name),
+            **record_names(targets, "Enrollment", enrollment, Employee.first_name, Employee.last_name,
+                           join=(Employee, Employee.id == enrollment.employee_id))}

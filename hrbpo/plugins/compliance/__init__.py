@@ -7,7 +7,9 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from hrbpo.core.i18n import N_
-from hrbpo.core.plugins import Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
+from hrbpo.core.audit_names import record_names
+from hrbpo.core.plugins import (AuditWords, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem,
+                                hookimpl)
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
@@ -125,3 +127,25 @@ def demo_data(tenant):
     from hrbpo.plugins.compliance import services
 
     services.seed_demo(tenant)
+
+
+@hookimpl
+def audit_labels():
+    return AuditWords(
+        actions={"compliance.template.create": _l("Created a checklist template"),
+                 "compliance.template.update": _l("Changed a checklist template"),
+                 "compliance.checklist.assign": _l("Assigned a checklist"),
+                 "compliance.item.complete": _l("Completed a checklist item"),
+                 "compliance.item.approve": _l("Approved a checklist item"),
+                 "compliance.item.send_back": _l("Sent a checklist item back"),
+                 "compliance.item.waive": _l("Waived a checklist item")},
+        fields={"comment": _l("Comment"), "due_on": _l("Due on"), "version": _l("Version")},
+        records={"ChecklistTemplate": _l("Checklist template"), "Checklist": _l("Checklist"),
+                 "ChecklistItem": _l("Checklist item")})
+
+
+@hookimpl
+def audit_record_names(tenant, targets):
+    return {**record_names(targets, "ChecklistTemplate", models.ChecklistTemplate, models.ChecklistTemplate.name),
+            **record_names(targets, "Checklist", models.Checklist, models.Checklist.name),
+            **record_names(targets, "ChecklistItem", models.ChecklistItem, models.ChecklistItem.title)}
