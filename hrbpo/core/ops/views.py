@@ -11,6 +11,7 @@ from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.auth.models import ROLES, Membership, User
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
+from hrbpo.core.ops import times
 from hrbpo.core.people import services as people_services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import TenantUserSchema
@@ -24,6 +25,7 @@ from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.schemas import TenantSchema
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
+bp.record_once(lambda state: times.register(state.app))
 
 
 @bp.before_request
@@ -105,7 +107,8 @@ def tenant_audit(slug):
     """The tenant's audit log, as its HR admins see it, with the same filters."""
     tenant = _tenant(slug)
     with tenancy.tenant_context(tenant):
-        return audit_log.page(tenant, "ops/audit.html", slug=slug)
+        return audit_log.page(tenant, "ops/audit.html", when=lambda moment: times.console_time(moment, tenant.timezone),
+                              slug=slug)
 
 
 def _module(tenant, name) -> str:

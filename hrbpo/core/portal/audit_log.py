@@ -78,10 +78,11 @@ class EventView:
 FILTERS = ("actor", "action", "action_prefix", "since", "until", "target_type", "target_id")
 
 
-def page(tenant, template: str, **url_args):
+def page(tenant, template: str, when=None, **url_args):
     """An audit log page for `tenant` (inside its context): the filters from
     the query string, one page of events in words. Bad filters answer 422
-    with the form's errors and no events."""
+    with the form's errors and no events. `when(moment)` writes an event's
+    time (default: the page's own date format, in the tenant's zone)."""
     values = {name: request.args.get(name, "").strip() for name in FILTERS if request.args.get(name, "").strip()}
     filters, errors = load(AuditQuerySchema(), values)
     vocabulary = words()
@@ -99,7 +100,7 @@ def page(tenant, template: str, **url_args):
 
     return render_template(template, tenant=tenant, result=result, events=views, values=values, errors=errors,
                            options=action_options(vocabulary), record=record, endpoint=endpoint, url_args=url_args,
-                           audit_url=audit_url, pager_args={**url_args, **values},
+                           audit_url=audit_url, when=when, pager_args={**url_args, **values},
                            values_but_record={k: v for k, v in values.items() if not k.startswith("target_")}), 422 if errors else 200
 
 
