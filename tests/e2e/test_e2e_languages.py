@@ -58,3 +58,18 @@ def test_urdu_keeps_phone_numbers_in_order_and_nastaliq_headings_apart(page, liv
     ratio = heading.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) / parseFloat(getComputedStyle(e).fontSize)")
     assert ratio >= 2  # Nastaliq's tall letters need the room, or wrapped lines overlap
     live.screenshot(page, "urdu-employee-phone")
+
+
+def test_dashboard_charts_draw_and_show_their_numbers(page, live):
+    kit = live.tenant("multan", modules=("benefits", "compliance"))
+    live.seed_demo("multan")
+    assert kit.operator.patch("/api/v1/tenants/multan", json={"locale": "ur"}).status_code == 200
+    live.sign_in(page, "hr@multan.test")
+    chart = page.locator("figure.chart-card svg").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 200 and box["height"] > 60
+    page.locator("figure.chart-card summary").first.click()
+    expect(page.locator("figure.chart-card table").first).to_be_visible()
+    assert live.fits(page)
+    live.screenshot(page, "urdu-dashboard-charts")

@@ -189,8 +189,11 @@ def dashboard_cards(tenant, user, role):
     When: when the tenant's portal home (`/t/<slug>/`) is rendered.
     Arguments: `tenant`, `user`, `role` as for `nav_items`.
     Returns: a list of `Card(title, url, lines=(), order=50)`: a few short
-    lines with counts or next steps for this user; keep it to a constant
-    number of queries.
+    lines with counts or next steps for this user; and/or `Chart(title,
+    bars, description, kind="columns"|"parts", total=None, url=None,
+    order=50)`s, which core draws as accessible SVG (a title, a description
+    and a table of the same numbers; mirrored for right-to-left pages).
+    Keep it to a constant number of queries.
     Per tenant: yes, only for plugins the tenant switched on.
     """
 

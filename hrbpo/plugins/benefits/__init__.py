@@ -3,17 +3,18 @@ enrolment with dependants, life events and the carrier 834 feed."""
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hrbpo.core.audit_names import record_names
 from hrbpo.core.db import db
 from hrbpo.core.i18n import N_
-from hrbpo.core.audit_names import record_names
 from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins import PluginMeta, hookimpl
-from hrbpo.core.plugins.types import AuditWords, Card, NavItem, PeriodicTask, Permission, Task, WorkItem
+from hrbpo.core.plugins.types import AuditWords, Card, Chart, NavItem, PeriodicTask, Permission, Task, WorkItem
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.benefits import services
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
                   description=N_("Benefit plans, enrolment windows, self-service enrolment and carrier 834 feeds"))
@@ -81,6 +82,26 @@ def _open_windows_without_enrolment(employee):
         Window.open_on(today), Window.id.not_in(done))).all()
 
 
+def _enrolment_progress(url) -> list[Chart]:
+    """The open-enrolment window closing first: how many active employees have enrolled so far."""
+    Enrollment, Window = models.Enrollment, models.Window
+    window = db.session.scalars(sa.select(Window).where(Window.open_on(services.tenant_today()),
+                                                        Window.employee_id.is_(None))
+                                .order_by(Window.ends_on, Window.id).limit(1)).first()
+    if window is None:
+        return []
+    active = db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(Employee.status == "active"))
+    enrolled = db.session.scalar(sa.select(sa.func.count(sa.distinct(Enrollment.employee_id))).where(
+        Enrollment.window_id == window.id, Enrollment.status == "submitted"))
+    waiting = max(active - enrolled, 0)
+    return [Chart(str(_l("Enrolment progress: %(name)s", name=window.name)),
+                  ((str(_l("Enrolled")), enrolled), (str(_l("Not yet")), waiting)), kind="parts",
+                  total=enrolled + waiting, url=url, order=30, description=ngettext(
+                      "%(done)s of %(num)d active employee has enrolled in %(name)s, which closes on %(day)s.",
+                      "%(done)s of %(num)d active employees have enrolled in %(name)s, which closes on %(day)s.",
+                      enrolled + waiting, done=enrolled, name=window.name, day=format_date(window.ends_on)))]
+
+
 @hookimpl
 def dashboard_cards(tenant, user, role):
     from hrbpo.core.auth.permissions import current_access
@@ -96,7 +117,7 @@ def dashboard_cards(tenant, user, role):
         lost = db.session.scalar(sa.select(sa.func.count()).select_from(eligibility.to_review().subquery()))
         lines = (str(_l("%(n)s life events to review", n=pending)),) + (
             (str(_l("%(n)s coverage changes to review (eligibility lost)", n=lost)),) if lost else ())
-        return [Card(str(_l("Benefits")), url, lines, order=30)]
+        return [Card(str(_l("Benefits")), url, lines, order=30)] + _enrolment_progress(url)
     employee = db.session.get(Employee, (tenant.id, access.employee_id)) if access.employee_id else None
     if employee is None:
         return []

@@ -3,14 +3,18 @@ reminders; the BPO's proof that the work was done (reports, audit packs)."""
 from pathlib import Path
 
 import marshmallow as ma
-from flask import url_for
+import sqlalchemy as sa
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from hrbpo.core.i18n import N_
 from hrbpo.core.audit_names import record_names
-from hrbpo.core.plugins import (AuditWords, Card, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem,
+from hrbpo.core.db import db
+from hrbpo.core.i18n import N_
+from hrbpo.core.plugins import (AuditWords, Card, Chart, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem,
                                 hookimpl)
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.compliance import services
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
                   description=N_("Checklists with evidence, attestations, deadlines and reminders"))
@@ -99,8 +103,26 @@ def nav_items(tenant, role):
 def dashboard_cards(tenant, user, role):
     from hrbpo.plugins.compliance import views
 
-    return [Card(str(_l("Compliance")), url_for("compliance_pages.index", slug=tenant.slug),
-                 tuple(views.card_lines(tenant, role)), 40)]
+    url = url_for("compliance_pages.index", slug=tenant.slug)
+    return [Card(str(_l("Compliance")), url, tuple(views.card_lines(tenant, role)), 40)] + _completion(tenant, url)
+
+
+def _completion(tenant, url) -> list[Chart]:
+    """Checklists done, open and overdue, for those who manage them."""
+    if not g.access.can("compliance.manage"):
+        return []
+    today = services.today_for(tenant)
+    counts = {status: db.session.scalar(sa.select(sa.func.count()).select_from(
+        services.checklist_query(g.access, today, status=status).subquery())) for status in ("done", "open", "overdue")}
+    total = sum(counts.values())
+    if not total:
+        return []
+    return [Chart(str(_l("Checklist completion")), ((str(_l("Done")), counts["done"]), (str(_l("Open")), counts["open"]),
+                                                   (str(_l("Overdue")), counts["overdue"])),
+                  kind="parts", url=url, order=40, description=ngettext(
+                      "%(done)s of %(num)d checklist is done; %(overdue)s overdue.",
+                      "%(done)s of %(num)d checklists are done; %(overdue)s overdue.",
+                      total, done=counts["done"], overdue=counts["overdue"]))]
 
 
 @hookimpl
