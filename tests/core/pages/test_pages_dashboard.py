@@ -17,7 +17,7 @@ def _hire(kit, n, hire_date, **extra):
 
 
 def _figure(html, title):
-    start = html.index(f'<figcaption id="chart-')
+    start = html.index('<figcaption id="chart-')
     figures = html[start - 30:].split("<figure")
     return next(f for f in figures if f">{title}</" in f)
 
