@@ -20,7 +20,8 @@ def operator_zone() -> str:
 
 def _local(moment, zone: str) -> str:
     tz, locale = ZoneInfo(zone), get_locale() or "en"
-    return f"{format_datetime(moment, 'short', tzinfo=tz, locale=locale)} {format_datetime(moment, 'z', tzinfo=tz, locale=locale)}"
+    when, zone_name = (format_datetime(moment, pattern, tzinfo=tz, locale=locale) for pattern in ("short", "z"))
+    return f"{when} {zone_name}"
 
 
 def console_time(moment, zone: str | None) -> Markup:

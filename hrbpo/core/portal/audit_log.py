@@ -35,7 +35,8 @@ CORE = AuditWords(
         "user.2fa_backup_codes_renew": _l("Made new backup codes"),
         "tenant.create": _l("Created the tenant"), "tenant.update": _l("Changed the tenant's settings"),
         "module.enable": _l("Switched a module on"), "module.disable": _l("Switched a module off"),
-        "operator.act_as.start": _l("Started acting as HR admin"), "operator.act_as.stop": _l("Stopped acting as HR admin"),
+        "operator.act_as.start": _l("Started acting as HR admin"),
+        "operator.act_as.stop": _l("Stopped acting as HR admin"),
         "operator.create": _l("Made someone an operator"), "token.create": _l("Created an API token"),
         "token.revoke": _l("Revoked an API token"), "file.upload": _l("Uploaded a file"),
     },
@@ -98,10 +99,11 @@ def page(tenant, template: str, when=None, **url_args):
     def audit_url(**query):
         return url_for(endpoint, **url_args, **{k: v for k, v in query.items() if v is not None})
 
-    return render_template(template, tenant=tenant, result=result, events=views, values=values, errors=errors,
+    html = render_template(template, tenant=tenant, result=result, events=views, values=values, errors=errors,
                            options=action_options(vocabulary), record=record, endpoint=endpoint, url_args=url_args,
                            audit_url=audit_url, when=when, pager_args={**url_args, **values},
-                           values_but_record={k: v for k, v in values.items() if not k.startswith("target_")}), 422 if errors else 200
+                           values_but_record={k: v for k, v in values.items() if not k.startswith("target_")})
+    return html, 422 if errors else 200
 
 
 def describe_record(target_type, target_id, tenant, vocabulary) -> str:

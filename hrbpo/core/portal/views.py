@@ -55,8 +55,8 @@ def home():
     counts = dict(db.session.execute(sa.select(Employee.status, sa.func.count()).group_by(Employee.status)).all())
     cards = [a for a in answers if not isinstance(a, Chart)]
     rtl = text_direction(get_locale() or "en") == "rtl"
-    drawings = [charts.draw(c, rtl) for c in sorted(charts.core_charts(g.tenant)
-                                                    + [a for a in answers if isinstance(a, Chart)], key=lambda c: c.order)]
+    chart_cards = charts.core_charts(g.tenant) + [a for a in answers if isinstance(a, Chart)]
+    drawings = [charts.draw(c, rtl) for c in sorted(chart_cards, key=lambda c: c.order)]
     return render_template("portal/home.html", cards=sorted(cards, key=lambda c: c.order), counts=counts,
                            drawings=drawings)
 
