@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from bench import data
 from bench.database import owner_connection
+from hrbpo.core.people.names import name_key
 
 TOKEN_PREFIX = "hrbpo_"  # hrbpo.core.auth.services.TOKEN_PREFIX
-EMPLOYEE_COLUMNS = ("tenant_id", "id", "first_name", "last_name", "email", "hire_date", "employment_type",
+EMPLOYEE_COLUMNS = ("tenant_id", "id", "first_name", "last_name", "name_key", "email", "hire_date", "employment_type",
                     "hours_per_week", "department", "job_title", "status", "created_at")
 
 
@@ -43,7 +44,8 @@ class Seeder:
             return
         with conn.cursor().copy(f"COPY employees ({', '.join(EMPLOYEE_COLUMNS)}) FROM STDIN") as copy:
             for person in data.people(self.rng, n, f"{slug}.example"):
-                copy.write_row((tenant_id, self.ids(), person["first_name"], person["last_name"], person["email"],
+                copy.write_row((tenant_id, self.ids(), person["first_name"], person["last_name"],
+                                name_key(person["first_name"], person["last_name"]), person["email"],
                                 person["hire_date"], "full_time", 40, person["department"], person["job_title"],
                                 "active", data.BASE_TIME))
 

@@ -135,6 +135,11 @@ def _init_pages(app, registry):
     def healthz():
         return {"status": "ok"}
 
+    @app.get("/favicon.ico")
+    def favicon():
+        """Where browsers and feed readers look before they read any page's <link rel=icon>."""
+        return app.send_static_file("favicon.ico")
+
     from hrbpo.core import readiness
 
     @app.get("/readyz")
@@ -145,7 +150,7 @@ def _init_pages(app, registry):
 
 # Endpoints that need no database (nor the caller): they answer while it is
 # down or behind. Blueprints' static files end in ".static".
-DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static"})
+DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static", "favicon"})
 
 
 def _init_request_hooks(app):

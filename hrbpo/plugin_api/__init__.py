@@ -11,6 +11,7 @@ from hrbpo.core import audit, files, mail, tenancy
 from hrbpo.core.api.base import Blueprint, PageArgs, flatten_errors, page_schema, paginate, problem
 from hrbpo.core.api.schemas import Schema, money, text
 from hrbpo.core.audit import AuditEvent
+from hrbpo.core.audit_names import record_names
 from hrbpo.core.auth.context import csrf_exempt, current_actor, tenant_by_slug
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import Access, current_access, operator_required, requires
@@ -25,8 +26,8 @@ from hrbpo.core.jobs.api import accepted, prefers_async
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.plugins.hookspecs import hookimpl
-from hrbpo.core.plugins.types import (CORE_API_VERSION, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta,
-                                      Task, WorkItem)
+from hrbpo.core.plugins.types import (CORE_API_VERSION, AuditWords, Card, Chart, EventType, NavItem, PeriodicTask,
+                                      Permission, PluginMeta, Task, WorkItem)
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
 from hrbpo.core.portal.messages import form_message
@@ -38,7 +39,7 @@ from hrbpo.core.webhooks.events import emit as emit_event
 __all__ = [
     # Declaring a module: its meta, hook implementations and what hooks return.
     "CORE_API_VERSION", "PluginMeta", "hookimpl", "Card", "NavItem", "PeriodicTask", "Permission", "Task",
-    "WorkItem",
+    "WorkItem", "Chart", "AuditWords",
     # Data: the tenant-scoped session, model mixins and column types.
     "db", "TenantScoped", "Timestamped", "TZDateTime", "Encrypted", "tenant_fk", "tenant_relationship", "new_id",
     "utcnow", "get_or_404",
@@ -51,7 +52,7 @@ __all__ = [
     # Rules and errors: raised by services, answered as problem+json or a page message.
     "DomainError", "Invalid", "Conflict", "NotFound", "Forbidden",
     # Side effects: the audit log, stored files, mail through the outbox, background jobs.
-    "audit", "files", "mail", "job_kind", "submit", "accepted", "prefers_async",
+    "audit", "record_names", "files", "mail", "job_kind", "submit", "accepted", "prefers_async",
     # Webhook events: the types a module declares (webhook_event_types hook) and sends from its services.
     "EventType", "emit_event",
     # The HTTP API: blueprints, schemas, pagination, problems, the documented Api and rate limits.

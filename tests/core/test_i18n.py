@@ -41,14 +41,16 @@ def test_every_message_is_translated(locale):
     assert not untranslated, f"{locale}: translate these (then scripts/i18n.sh compile): {untranslated}"
 
 
+def _hashable(text):
+    """A plural message's forms (a list in .mo files, a tuple in .po files) as a tuple."""
+    return text if isinstance(text, str) else tuple(text)
+
+
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_compiled_catalogue_matches_the_po_file(locale):
-    def plain(value):  # plural forms: read_mo gives lists, read_po tuples
-        return tuple(value) if isinstance(value, (list, tuple)) else value
-
     with open(i18n.CORE_TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {plain(m.id): plain(m.string) for m in read_mo(f) if m.id}
-    written = {plain(m.id): plain(m.string) for m in _catalogue(locale) if m.id and not m.fuzzy}
+        compiled = {_hashable(m.id): _hashable(m.string) for m in read_mo(f) if m.id}
+    written = {_hashable(m.id): _hashable(m.string) for m in _catalogue(locale) if m.id and not m.fuzzy}
     assert compiled == written, f"run scripts/i18n.sh compile and commit {locale}/LC_MESSAGES/messages.mo"
 
 

@@ -20,6 +20,11 @@ def test_operator_switches_a_module_and_its_nav_link_follows(page, live, browser
     expect(hr).to_have_url(live.url("/t/acme/recruitment/"))
 
     page.get_by_role("button", name="Switch Recruitment off").click()
+    expect(page.get_by_role("heading", name="Switch Recruitment off for Acme?")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()  # nothing changes
+    expect(page.get_by_role("button", name="Switch Recruitment off")).to_be_visible()
+    page.get_by_role("button", name="Switch Recruitment off").click()
+    page.get_by_role("button", name="Yes, switch Recruitment off").click()
     expect(page.locator(".flash")).to_contain_text("Recruitment is off")
     hr.goto(live.url("/t/acme/"))
     expect(hr.get_by_role("link", name="Recruitment")).to_have_count(0)

@@ -38,3 +38,38 @@ def test_the_browser_language_picks_the_catalogue(browser, live, language, direc
     assert live.fits(page)
     live.screenshot(page, f"login-{language}-phone")
     context.close()
+
+
+def test_urdu_keeps_phone_numbers_in_order_and_nastaliq_headings_apart(page, live):
+    kit = live.tenant("lahore")
+    assert kit.operator.patch("/api/v1/tenants/lahore", json={"locale": "ur"}).status_code == 200
+    r = kit.hr.patch(f"/api/v1/tenants/lahore/employees/{kit.employee_id}", json={"phone": "+92 300 1234567"})
+    assert r.status_code == 200
+    live.sign_in(page, "hr@lahore.test")
+    page.goto(live.url(f"/t/lahore/employees/{kit.employee_id}"))
+    phone = page.locator("main bdi[dir=ltr]", has_text="+92 300 1234567")
+    expect(phone).to_be_visible()
+    # Isolated left to right: "+92" stays at the left end, not moved behind the digits.
+    assert phone.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    plus = phone.evaluate("""e => { const r = document.createRange(); r.setStart(e.firstChild, 0); r.setEnd(e.firstChild, 1);
+                                   return r.getBoundingClientRect().x - e.getBoundingClientRect().x; }""")
+    assert plus < 5
+    heading = page.locator("main h1")
+    ratio = heading.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) / parseFloat(getComputedStyle(e).fontSize)")
+    assert ratio >= 2  # Nastaliq's tall letters need the room, or wrapped lines overlap
+    live.screenshot(page, "urdu-employee-phone")
+
+
+def test_dashboard_charts_draw_and_show_their_numbers(page, live):
+    kit = live.tenant("multan", modules=("benefits", "compliance"))
+    live.seed_demo("multan")
+    assert kit.operator.patch("/api/v1/tenants/multan", json={"locale": "ur"}).status_code == 200
+    live.sign_in(page, "hr@multan.test")
+    chart = page.locator("figure.chart-card svg").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 200 and box["height"] > 60
+    page.locator("figure.chart-card summary").first.click()
+    expect(page.locator("figure.chart-card table").first).to_be_visible()
+    assert live.fits(page)
+    live.screenshot(page, "urdu-dashboard-charts")

@@ -1,3 +1,5 @@
+from zoneinfo import available_timezones
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -32,3 +34,10 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my organisation"))]
                          + [SelectChoice(code, LANGUAGES[code]) for code in SUPPORTED_LOCALES])
+
+
+class TimezoneForm(FlaskForm):
+    """The zone the operator console shows times in (next to each client's own)."""
+
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice("", "UTC")]
+                           + [SelectChoice(zone, zone) for zone in sorted(available_timezones()) if zone != "UTC"])

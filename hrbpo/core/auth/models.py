@@ -22,6 +22,8 @@ class User(UserMixin, Timestamped, db.Model):
     is_operator: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # IANA zone the user reads times in (the operator console); None: UTC.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     # Bumped on logout and password change: every older session dies with it.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     # Decrypted only when a second factor is checked, not on every request's user.

@@ -13,7 +13,7 @@ from flask_login import login_user, logout_user
 
 from hrbpo.core.auth import services, totp
 from hrbpo.core.auth.context import tenant_by_slug
-from hrbpo.core.auth.forms import CodeForm, LanguageForm, LoginForm, PasswordForm
+from hrbpo.core.auth.forms import CodeForm, LanguageForm, LoginForm, PasswordForm, TimezoneForm
 from hrbpo.core.auth.models import User
 from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.db import db
@@ -175,8 +175,14 @@ def _two_factor_gate():
 @bp.get("/account")
 def account():
     user = _signed_in_user()
-    return render_template("auth/account.html", password_form=PasswordForm(),
-                           language_form=LanguageForm(locale=user.locale or ""))
+    return _account(user)
+
+
+def _account(user, status=200, **forms):
+    """The account page; `forms` replace the blank ones (a form sent back with its errors)."""
+    forms = {"password_form": PasswordForm(), "language_form": LanguageForm(locale=user.locale or ""),
+             "timezone_form": TimezoneForm(timezone=user.timezone or ""), **forms}
+    return render_template("auth/account.html", **forms), status
 
 
 @bp.post("/account/password")
@@ -197,7 +203,7 @@ def change_password():
                 login_user(user)  # the change ended every session, this one included
                 flash(_("Your password was changed; other sessions are signed out."), "success")
                 return redirect(url_for("auth.account"), code=303)
-    return render_template("auth/account.html", password_form=form, language_form=language_form), 422
+    return _account(user, 422, password_form=form, language_form=language_form)
 
 
 @bp.post("/account/language")
@@ -205,10 +211,22 @@ def change_language():
     user = _signed_in_user()
     form = LanguageForm()
     if not form.validate_on_submit():
-        return render_template("auth/account.html", password_form=PasswordForm(), language_form=form), 422
+        return _account(user, 422, language_form=form)
     user.locale = form.locale.data or None
     db.session.commit()
     flash(_("Language saved."), "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/timezone")
+def change_timezone():
+    user = _signed_in_user()
+    form = TimezoneForm()
+    if not form.validate_on_submit():
+        return _account(user, 422, timezone_form=form)
+    user.timezone = form.timezone.data or None
+    db.session.commit()
+    flash(_("Time zone saved."), "success")
     return redirect(url_for("auth.account"), code=303)
 
 

@@ -16,6 +16,7 @@ from hrbpo.core.mail import delivery
 from hrbpo.core.mail.api import outbox_query, with_slugs
 from hrbpo.core.mail.models import STATUSES as MAIL_STATUSES
 from hrbpo.core.mail.models import OutboxMessage
+from hrbpo.core.ops.times import zones_by_slug
 from hrbpo.core.ops.views import bp
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.tenants.models import Tenant
@@ -48,8 +49,9 @@ def mail():
     with tenancy.all_tenants():
         result = paginate(outbox_query(status=status or None, tenant=tenant or None), page_args())
         result["items"] = with_slugs(result["items"])
+    zones = zones_by_slug(m["tenant"] for m in result["items"])
     return render_template("ops/mail.html", result=result, status=status, tenant=tenant, statuses=MAIL_STATUSES,
-                           health=health())
+                           health=health(), zones=zones)
 
 
 @bp.post("/mail/<uuid:message_id>/retry")
@@ -75,8 +77,9 @@ def jobs_page():
         query = jobs.jobs_query(tenant_ids, status or None, statuses=None if status else UNFINISHED)
         result = paginate(query, page_args())
     result["items"] = jobs_out(result["items"])
+    zones = zones_by_slug(j["tenant"] for j in result["items"])
     return render_template("ops/jobs.html", result=result, status=status, tenant=tenant,
-                           statuses=UNFINISHED + ("succeeded",), health=health())
+                           statuses=UNFINISHED + ("succeeded",), health=health(), zones=zones)
 
 
 @bp.post("/jobs/<uuid:job_id>/retry")

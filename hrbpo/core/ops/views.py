@@ -12,10 +12,12 @@ from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.auth.models import ROLES, Membership, User
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
+from hrbpo.core.ops import times
 from hrbpo.core.people import services as people_services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import TenantUserSchema
 from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.portal import audit_log
 from hrbpo.core.portal.forms import load, page_args, submitted
 from hrbpo.core.portal.labels import module_title
 from hrbpo.core.portal.messages import form_message
@@ -24,6 +26,7 @@ from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.schemas import TenantSchema
 
 bp = Blueprint("ops", __name__, url_prefix="/ops")
+bp.record_once(lambda state: times.register(state.app))
 
 
 @bp.before_request
@@ -106,13 +109,43 @@ def tenant(slug):
                            employees=counts.get(tenant.id, 0), pending=invitations.pending_in(tenant))
 
 
-@bp.post("/tenants/<slug>/modules/<name>")
-def switch_module(slug, name):
-    """Switch one module on (`enabled=1`) or off for a tenant."""
+@bp.get("/tenants/<slug>/audit")
+def tenant_audit(slug):
+    """The tenant's audit log, as its HR admins see it, with the same filters."""
     tenant = _tenant(slug)
+    with tenancy.tenant_context(tenant):
+        return audit_log.page(tenant, "ops/audit.html", when=lambda moment: times.console_time(moment, tenant.timezone),
+                              slug=slug)
+
+
+def _module(tenant, name) -> str:
     if name not in plugins().modules:
         abort(404)
+    return name
+
+
+@bp.get("/tenants/<slug>/modules/<name>/off")
+def confirm_module_off(slug, name):
+    """What switching a module off means for this tenant, and a button to do it."""
+    tenant = _tenant(slug)
+    return _confirm_off(tenant, _module(tenant, name))
+
+
+def _confirm_off(tenant, name, status=200):
+    counts, _modules = tenant_overview([tenant])
+    return render_template("ops/module_off.html", tenant=tenant, name=name,
+                           employees=counts.get(tenant.id, 0)), status
+
+
+@bp.post("/tenants/<slug>/modules/<name>")
+def switch_module(slug, name):
+    """Switch one module on (`enabled=1`) or off for a tenant. Off needs
+    `confirmed=1` from the confirmation page; without it that page answers."""
+    tenant = _tenant(slug)
+    _module(tenant, name)
     on = request.form.get("enabled") == "1"
+    if not on and request.form.get("confirmed") != "1":
+        return _confirm_off(tenant, name, 409)
     try:
         services.set_module(tenant, name, on)
     except DomainError as exc:

@@ -22,6 +22,7 @@ from hrbpo.core import audit, tenancy
 from hrbpo.core.db import db, new_ids, utcnow
 from hrbpo.core.errors import Invalid
 from hrbpo.core.people.models import Employee
+from hrbpo.core.people.names import name_key
 from hrbpo.core.people.schemas import EmployeeSchema
 
 REQUIRED = ("first_name", "last_name", "email", "hire_date")
@@ -259,7 +260,7 @@ def _write(records: list[dict]):
     fill = {k: v for k, v in DEFAULTS.items() if k in given}
     batch = []
     for data, id_ in zip(records, new_ids(len(records))):
-        row = {**fill, **data, "id": id_}
+        row = {**fill, **data, "id": id_, "name_key": name_key(data["first_name"], data["last_name"])}
         if "national_id" in given:
             national_id = row.setdefault("national_id", None)
             row["national_id_last4"] = national_id[-4:] if national_id else None

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrbpo.core.db import Encrypted, TenantScoped, Timestamped, db
+from hrbpo.core.people.names import name_key
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contractor", "temporary", "intern")
 STATUSES = ("active", "terminated")
@@ -14,10 +15,14 @@ class Employee(TenantScoped, Timestamped, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "email"),
         sa.Index("ix_employees_tenant_name", "tenant_id", "last_name", "first_name", "id"),
+        sa.Index("ix_employees_tenant_name_key", "tenant_id", "name_key"),
     )
 
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
+    # "first last" without case or accents, what name search compares with
+    # (hrbpo.core.people.names); kept by the model, never set by hand.
+    name_key: Mapped[str] = mapped_column(sa.String(201), default="")
     email: Mapped[str] = mapped_column(sa.String(254))
     hire_date: Mapped[date] = mapped_column(sa.Date)
     date_of_birth: Mapped[date | None] = mapped_column(sa.Date)
@@ -40,3 +45,9 @@ class Employee(TenantScoped, Timestamped, db.Model):
     def set_national_id(self, value: str | None):
         self.national_id = value or None
         self.national_id_last4 = value[-4:] if value else None
+
+
+@sa.event.listens_for(Employee, "before_insert")
+@sa.event.listens_for(Employee, "before_update")
+def _keep_name_key(mapper, connection, employee: Employee):
+    employee.name_key = name_key(employee.first_name, employee.last_name)

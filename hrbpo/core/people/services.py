@@ -13,6 +13,7 @@ from hrbpo.core.auth.services import find_user, normalise_email
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
+from hrbpo.core.people.names import search_key
 from hrbpo.core.plugins.manager import emit
 from hrbpo.core.webhooks import events as webhooks
 
@@ -34,24 +35,35 @@ def _email_taken(email, exclude_id=None) -> bool:
     return db.session.scalars(query).first() is not None
 
 
+# Words of a search beyond this many are ignored (each one is a LIKE).
+MAX_SEARCH_WORDS = 4
+
+
 def employee_query(q=None, status=None, department=None) -> tuple[sa.Select, dict]:
     """Employees by name, filtered: the statement, built once per combination
-    of filters (the busiest list of all), and the values of its parameters."""
-    values = {"q_like": f"%{q.lower()}%" if q else None, "status": status, "department": department}
+    of filters (the busiest list of all), and the values of its parameters.
+    `q` matches when every word of it is in the name, case and accents aside
+    ("ase odegard" finds Åse Ødegård), or when it is part of the email."""
+    words = search_key(q).split()[:MAX_SEARCH_WORDS] if q else []
+    values = {"q_like": f"%{_like_escape(q.lower())}%" if q else None, "status": status, "department": department}
+    values.update({f"word_{i}": f"%{_like_escape(word)}%" for i, word in enumerate(words)})
     values = {name: value for name, value in values.items() if value}
     return _employee_select(frozenset(values)), values
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @functools.cache
 def _employee_select(filters: frozenset) -> sa.Select:
     query = sa.select(Employee).order_by(Employee.last_name, Employee.first_name, Employee.id)
     if "q_like" in filters:
-        like = sa.bindparam("q_like")
-        query = query.where(sa.or_(
-            sa.func.lower(Employee.first_name).like(like),
-            sa.func.lower(Employee.last_name).like(like),
-            Employee.email.like(like),
-        ))
+        words = sorted(name for name in filters if name.startswith("word_"))
+        matches = [Employee.email.like(sa.bindparam("q_like"), escape="\\")]
+        if words:
+            matches.append(sa.and_(*(Employee.name_key.like(sa.bindparam(word), escape="\\") for word in words)))
+        query = query.where(sa.or_(*matches))
     if "status" in filters:
         query = query.where(Employee.status == sa.bindparam("status"))
     if "department" in filters:

@@ -206,8 +206,11 @@ def dashboard_cards(tenant, user, role):
     When: when the tenant's portal home (`/t/<slug>/`) is rendered.
     Arguments: `tenant`, `user`, `role` as for `nav_items`.
     Returns: a list of `Card(title, url, lines=(), order=50)`: a few short
-    lines with counts or next steps for this user; keep it to a constant
-    number of queries.
+    lines with counts or next steps for this user; and/or `Chart(title,
+    bars, description, kind="columns"|"parts", total=None, url=None,
+    order=50)`s, which core draws as accessible SVG (a title, a description
+    and a table of the same numbers; mirrored for right-to-left pages).
+    Keep it to a constant number of queries.
     Per tenant: yes, only for plugins the tenant switched on.
     """
 
@@ -235,6 +238,34 @@ def work_queue(tenant):
     Returns: a list of `WorkItem(tenant_slug, kind, title, url, due_on=None,
     extra={})`, e.g. overdue approvals.
     Per tenant: yes, only for plugins the tenant switched on.
+    """
+
+
+@hookspec
+def audit_labels():
+    """Put this module's audit events into words for the audit log pages.
+
+    When: when an audit log page (portal or console) is rendered.
+    Returns: an `AuditWords(actions={}, fields={}, records={})`: labels
+    (lazy_gettext) for the actions this module records (`"<name>.job.create"`
+    → "Created a job"), the field names in their changes, and the record
+    types they point at (the model's class name, `"Job"` → "Job"). Codes
+    without a label are shown as they are stored.
+    Per tenant: no (events of a module since switched off still need words).
+    """
+
+
+@hookspec
+def audit_record_names(tenant, targets):
+    """Name the records audit events point at.
+
+    When: when an audit log page is rendered, once per page of events.
+    Arguments: `tenant` (whose log it is), `targets` (record type → set of
+    ids, as strings, of the events on the page).
+    Returns: a dict `(record type, id) → name` for the records this module
+    owns (a job's title, a candidate's name), in one query per type; ids it
+    does not know are left out (the page then shows the type alone).
+    Per tenant: no, inside the tenant's context.
     """
 
 

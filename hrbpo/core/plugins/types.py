@@ -40,6 +40,29 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart card on the HR dashboard, drawn by core as SVG with a table of the same numbers.
+    `kind` "columns": one column per bar, in time order (a month each); "parts": horizontal
+    bars, each a share of `total` (progress: done, open, overdue)."""
+    title: str
+    bars: tuple[tuple[str, int], ...]  # (label, value), oldest or first first
+    description: str = ""  # one sentence saying what the numbers show (read out by screen readers)
+    kind: str = "columns"
+    total: int | None = None  # "parts": what the shares add up to (default: their sum)
+    url: str | None = None
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class AuditWords:
+    """How a module's audit events read: each maps a stored code to words
+    (lazy_gettext, so they are translated for each reader)."""
+    actions: dict = field(default_factory=dict)  # "recruitment.application.move" → "Moved an application"
+    fields: dict = field(default_factory=dict)   # "stage" → "Stage"
+    records: dict = field(default_factory=dict)  # "Application" → "Application"
+
+
+@dataclass(frozen=True)
 class Task:
     title: str
     url: str

@@ -35,13 +35,22 @@ def module_description(name: str) -> str:
     return gettext(meta.description) if meta and meta.description else ""
 
 
+def ltr(value):
+    """A left-to-right run, isolated: "+47 912 34 567" keeps its order on an Urdu page."""
+    if value is None or value == "":
+        return value
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 def register(app):
     app.jinja_env.globals.update(status_label=_label(STATUSES), employment_label=_label(EMPLOYMENT_TYPES),
                                  role_label=_label(ROLES), mail_status_label=_label(MAIL_STATUSES),
                                  job_status_label=_label(JOB_STATUSES), language_label=lambda code: LANGUAGES.get(code, code),
                                  module_title=module_title, module_description=module_description)
-    # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages.
+    # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages;
+    # `ltr`: one that always reads left to right (a phone number, an IBAN).
     app.jinja_env.filters.update(employment_option=_option(EMPLOYMENT_TYPES), role_option=_option(ROLES),
                                  mail_status_option=_option(MAIL_STATUSES), job_status_option=_option(JOB_STATUSES),
-                                 delivery_status=_label(DELIVERY_STATUSES), pair=lambda value: (value, value), bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+                                 delivery_status=_label(DELIVERY_STATUSES), pair=lambda value: (value, value),
+                                 bdi=lambda value: Markup("<bdi>{}</bdi>").format(value), ltr=ltr,
                                  module_title=module_title, form_message=form_message)

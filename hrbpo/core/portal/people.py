@@ -2,6 +2,7 @@
 and the tenant's logins. Rules stay in `hrbpo.core.people.services`."""
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from hrbpo.core.api.base import paginate
@@ -115,7 +116,8 @@ def import_employees():
         db.session.rollback()
         return render_template("portal/import.html", columns=columns, problems=exc.errors, detail=exc.detail), 422
     db.session.commit()
-    flash(_("%(count)s employees were imported.", count=count), "success")
+    flash(ngettext("%(count)s employee was imported.", "%(count)s employees were imported.", count,
+                   count=format_decimal(count)), "success")
     return redirect(url_for("portal.directory"), code=303)
 
 

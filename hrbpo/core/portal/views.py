@@ -3,6 +3,7 @@ self-service page) and the tenant logo. People pages live in `people.py`,
 settings and the audit log in `settings.py`; all share the `portal` blueprint."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, g, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,8 +11,9 @@ from hrbpo.core import files
 from hrbpo.core.db import db
 from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins.manager import plugins
-from hrbpo.core.plugins.types import NavItem
-from hrbpo.core.portal import labels, portal_scoped
+from hrbpo.core.plugins.types import Chart, NavItem
+from hrbpo.core.i18n import text_direction
+from hrbpo.core.portal import charts, labels, portal_scoped
 
 bp = portal_scoped(Blueprint("portal", __name__, url_prefix="/t/<slug>"))
 
@@ -50,9 +52,14 @@ def home():
     access = g.access
     if not access.can("people.read"):
         return _self_service()
-    cards = plugins().tenant_hook(g.tenant, "dashboard_cards")(user=g.user, role=access.role)
+    answers = plugins().tenant_hook(g.tenant, "dashboard_cards")(user=g.user, role=access.role)
     counts = dict(db.session.execute(sa.select(Employee.status, sa.func.count()).group_by(Employee.status)).all())
-    return render_template("portal/home.html", cards=sorted(cards, key=lambda c: c.order), counts=counts)
+    cards = [a for a in answers if not isinstance(a, Chart)]
+    rtl = text_direction(get_locale() or "en") == "rtl"
+    chart_cards = charts.core_charts(g.tenant) + [a for a in answers if isinstance(a, Chart)]
+    drawings = [charts.draw(c, rtl) for c in sorted(chart_cards, key=lambda c: c.order)]
+    return render_template("portal/home.html", cards=sorted(cards, key=lambda c: c.order), counts=counts,
+                           drawings=drawings)
 
 
 def _self_service():

@@ -80,7 +80,3 @@ class AuditEventSchema(Schema):
     request_id = ma.fields.String(allow_none=True)
     hash = ma.fields.String()
 
-
-class AuditQuerySchema(Schema):
-    action = ma.fields.String()
-    target_id = ma.fields.String()

@@ -3,13 +3,14 @@ enrolment with dependants, life events and the carrier 834 feed."""
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import (N_, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, db,
-                              hookimpl)
+from hrbpo.plugin_api import (N_, AuditWords, Card, Chart, Employee, EventType, NavItem, PeriodicTask, Permission,
+                              PluginMeta, Task, WorkItem, db, hookimpl, record_names)
 from hrbpo.plugins.benefits import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.benefits import services
 
 meta = PluginMeta(name="benefits", title="Benefits", version="0.1.0",
                   description=N_("Benefit plans, enrolment windows, self-service enrolment and carrier 834 feeds"))
@@ -83,6 +84,26 @@ def _open_windows_without_enrolment(employee):
         Window.open_on(today), Window.id.not_in(done))).all()
 
 
+def _enrolment_progress(url) -> list[Chart]:
+    """The open-enrolment window closing first: how many active employees have enrolled so far."""
+    Enrollment, Window = models.Enrollment, models.Window
+    window = db.session.scalars(sa.select(Window).where(Window.open_on(services.tenant_today()),
+                                                        Window.employee_id.is_(None))
+                                .order_by(Window.ends_on, Window.id).limit(1)).first()
+    if window is None:
+        return []
+    active = db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(Employee.status == "active"))
+    enrolled = db.session.scalar(sa.select(sa.func.count(sa.distinct(Enrollment.employee_id))).where(
+        Enrollment.window_id == window.id, Enrollment.status == "submitted"))
+    waiting = max(active - enrolled, 0)
+    return [Chart(str(_l("Enrolment progress: %(name)s", name=window.name)),
+                  ((str(_l("Enrolled")), enrolled), (str(_l("Not yet")), waiting)), kind="parts",
+                  total=enrolled + waiting, url=url, order=30, description=ngettext(
+                      "%(done)s of %(num)d active employee has enrolled in %(name)s, which closes on %(day)s.",
+                      "%(done)s of %(num)d active employees have enrolled in %(name)s, which closes on %(day)s.",
+                      enrolled + waiting, done=enrolled, name=window.name, day=format_date(window.ends_on)))]
+
+
 @hookimpl
 def dashboard_cards(tenant, user, role):
     from hrbpo.plugin_api import current_access
@@ -98,7 +119,7 @@ def dashboard_cards(tenant, user, role):
         lost = db.session.scalar(sa.select(sa.func.count()).select_from(eligibility.to_review().subquery()))
         lines = (str(_l("%(n)s life events to review", n=pending)),) + (
             (str(_l("%(n)s coverage changes to review (eligibility lost)", n=lost)),) if lost else ())
-        return [Card(str(_l("Benefits")), url, lines, order=30)]
+        return [Card(str(_l("Benefits")), url, lines, order=30)] + _enrolment_progress(url)
     employee = db.session.get(Employee, (tenant.id, access.employee_id)) if access.employee_id else None
     if employee is None:
         return []
@@ -159,3 +180,28 @@ def employee_terminated(tenant, employee):
     from hrbpo.plugins.benefits import services
 
     services.end_coverage(employee)
+
+
+@hookimpl
+def audit_labels():
+    return AuditWords(
+        actions={"benefits.plan.create": _l("Added a benefit plan"), "benefits.plan.update": _l("Changed a benefit plan"),
+                 "benefits.window.create": _l("Opened an enrolment window"),
+                 "benefits.window.update": _l("Changed an enrolment window"),
+                 "benefits.window.close": _l("Closed an enrolment window"),
+                 "benefits.enrollment.submit": _l("Submitted an enrolment"),
+                 "benefits.enrollment.replace": _l("Replaced an enrolment"),
+                 "benefits.dependent.add": _l("Added a dependant")},
+        fields={"kind": _l("Kind"), "carrier": _l("Carrier"), "starts_on": _l("Starts on"), "ends_on": _l("Ends on")},
+        records={"Plan": _l("Benefit plan"), "Window": _l("Enrolment window"), "Enrollment": _l("Enrolment"),
+                 "Dependent": _l("Dependant")})
+
+
+@hookimpl
+def audit_record_names(tenant, targets):
+    dependent, enrollment = models.Dependent, models.Enrollment
+    return {**record_names(targets, "Plan", models.Plan, models.Plan.name),
+            **record_names(targets, "Window", models.Window, models.Window.name),
+            **record_names(targets, "Dependent", dependent, dependent.first_name, dependent.last_name),
+            **record_names(targets, "Enrollment", enrollment, Employee.first_name, Employee.last_name,
+                           join=(Employee, Employee.id == enrollment.employee_id))}

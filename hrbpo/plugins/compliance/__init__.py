@@ -3,11 +3,15 @@ reminders; the BPO's proof that the work was done (reports, audit packs)."""
 from pathlib import Path
 
 import marshmallow as ma
-from flask import url_for
+import sqlalchemy as sa
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from hrbpo.plugin_api import N_, Card, EventType, NavItem, PeriodicTask, Permission, PluginMeta, Task, WorkItem, hookimpl
+from hrbpo.plugin_api import (N_, AuditWords, Card, Chart, EventType, NavItem, PeriodicTask, Permission, PluginMeta,
+                              Task, WorkItem, db, hookimpl, record_names)
 from hrbpo.plugins.compliance import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.compliance import services
 
 meta = PluginMeta(name="compliance", title="Compliance", version="0.1.0",
                   description=N_("Checklists with evidence, attestations, deadlines and reminders"))
@@ -101,8 +105,26 @@ def nav_items(tenant, role):
 def dashboard_cards(tenant, user, role):
     from hrbpo.plugins.compliance import views
 
-    return [Card(str(_l("Compliance")), url_for("compliance_pages.index", slug=tenant.slug),
-                 tuple(views.card_lines(tenant, role)), 40)]
+    url = url_for("compliance_pages.index", slug=tenant.slug)
+    return [Card(str(_l("Compliance")), url, tuple(views.card_lines(tenant, role)), 40)] + _completion(tenant, url)
+
+
+def _completion(tenant, url) -> list[Chart]:
+    """Checklists done, open and overdue, for those who manage them."""
+    if not g.access.can("compliance.manage"):
+        return []
+    today = services.today_for(tenant)
+    counts = {status: db.session.scalar(sa.select(sa.func.count()).select_from(
+        services.checklist_query(g.access, today, status=status).subquery())) for status in ("done", "open", "overdue")}
+    total = sum(counts.values())
+    if not total:
+        return []
+    return [Chart(str(_l("Checklist completion")), ((str(_l("Done")), counts["done"]), (str(_l("Open")), counts["open"]),
+                                                   (str(_l("Overdue")), counts["overdue"])),
+                  kind="parts", url=url, order=40, description=ngettext(
+                      "%(done)s of %(num)d checklist is done; %(overdue)s overdue.",
+                      "%(done)s of %(num)d checklists are done; %(overdue)s overdue.",
+                      total, done=counts["done"], overdue=counts["overdue"]))]
 
 
 @hookimpl
@@ -129,3 +151,25 @@ def demo_data(tenant):
     from hrbpo.plugins.compliance import services
 
     services.seed_demo(tenant)
+
+
+@hookimpl
+def audit_labels():
+    return AuditWords(
+        actions={"compliance.template.create": _l("Created a checklist template"),
+                 "compliance.template.update": _l("Changed a checklist template"),
+                 "compliance.checklist.assign": _l("Assigned a checklist"),
+                 "compliance.item.complete": _l("Completed a checklist item"),
+                 "compliance.item.approve": _l("Approved a checklist item"),
+                 "compliance.item.send_back": _l("Sent a checklist item back"),
+                 "compliance.item.waive": _l("Waived a checklist item")},
+        fields={"comment": _l("Comment"), "due_on": _l("Due on"), "version": _l("Version")},
+        records={"ChecklistTemplate": _l("Checklist template"), "Checklist": _l("Checklist"),
+                 "ChecklistItem": _l("Checklist item")})
+
+
+@hookimpl
+def audit_record_names(tenant, targets):
+    return {**record_names(targets, "ChecklistTemplate", models.ChecklistTemplate, models.ChecklistTemplate.name),
+            **record_names(targets, "Checklist", models.Checklist, models.Checklist.name),
+            **record_names(targets, "ChecklistItem", models.ChecklistItem, models.ChecklistItem.title)}

@@ -5,7 +5,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import N_, EventType, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import (N_, AuditWords, EventType, NavItem, PeriodicTask, Permission, PluginMeta, hookimpl,
+                              record_names)
 from hrbpo.plugins.recruitment import models  # noqa: F401  (registers the tables)
 
 meta = PluginMeta(name="recruitment", title="Recruitment", version="0.1.0",
@@ -106,3 +107,27 @@ def demo_data(tenant):
     from hrbpo.plugins.recruitment.demo import load
 
     load(tenant)
+
+
+@hookimpl
+def audit_labels():
+    return AuditWords(
+        actions={"recruitment.job.create": _l("Created a job"), "recruitment.job.update": _l("Changed a job"),
+                 "recruitment.application.create": _l("Added an application"),
+                 "recruitment.application.move": _l("Moved an application"),
+                 "recruitment.application.reject": _l("Rejected an application"),
+                 "recruitment.application.hire": _l("Hired a candidate"),
+                 "recruitment.interview.schedule": _l("Scheduled an interview"),
+                 "recruitment.offer.create": _l("Made an offer")},
+        fields={"stage": _l("Stage"), "note": _l("Note"), "title": _l("Title"), "salary": _l("Salary")},
+        records={"Job": _l("Job"), "Application": _l("Application"), "Candidate": _l("Candidate"),
+                 "Interview": _l("Interview"), "Offer": _l("Offer"), "Stage": _l("Stages")})
+
+
+@hookimpl
+def audit_record_names(tenant, targets):
+    candidate = models.Candidate
+    return {**record_names(targets, "Job", models.Job, models.Job.title),
+            **record_names(targets, "Candidate", candidate, candidate.first_name, candidate.last_name),
+            **record_names(targets, "Application", models.Application, candidate.first_name, candidate.last_name,
+                           join=(candidate, candidate.id == models.Application.candidate_id))}

@@ -24,7 +24,7 @@ def test_a_background_import_shows_its_progress_then_its_result(browser, tenant_
     assert 'hx-trigger="every 1s"' in waiting and "<progress" in waiting and "Waiting for the worker" in waiting
     worker.run()
     done = page.get(progress).get_data(as_text=True)
-    assert "1 employees were imported." in done and 'hx-trigger' not in done  # polling stops
+    assert "1 employee was imported." in done and 'hx-trigger' not in done  # polling stops
     assert "ann@x.test" in page.get("/t/tenant-a/employees/").get_data(as_text=True)
 
 
@@ -63,12 +63,12 @@ def test_console_lists_failed_mail_and_jobs_with_a_retry(ops_browser, app, tenan
     finally:
         app.config["HRBPO_MAIL_RETRIES"] = 8
     html = ops_browser.get("/ops/mail?status=failed").get_data(as_text=True)
-    assert "x@tenant-a.test" in html and "550" in html and "Retry" in html and "Failed mail: 1" in html
+    assert "x@tenant-a.test" in html and "550" in html and "Retry" in html and "1 failed message" in html
     assert "No worker has been heard from" in html
     assert "x@tenant-a.test" in ops_browser.get("/ops/mail?tenant=tenant-a").get_data(as_text=True)
     assert "x@tenant-a.test" not in ops_browser.get("/ops/mail?tenant=tenant-b").get_data(as_text=True)
     jobs_html = ops_browser.get("/ops/jobs").get_data(as_text=True)
-    assert "employees.import" in jobs_html and "The uploaded file is gone." in jobs_html and "Failed jobs: 1" in jobs_html
+    assert "employees.import" in jobs_html and "The uploaded file is gone." in jobs_html and "1 failed job" in jobs_html
     smtp_server.mode = "up"
     retry = html.split('action="/ops/mail/')[1].split('"')[0]
     r = ops_browser.post(f"/ops/mail/{retry}", {"next": "/ops/mail?status=failed"})

@@ -55,10 +55,30 @@ def test_create_tenant_and_switch_modules(ops_browser):
     assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "1"}).status_code == 303
     html = ops_browser.get("/ops/").get_data(as_text=True)
     assert f"<td>{meta.title}</td>" in html  # the module's title, not its code
-    assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "0"}).status_code == 303
+    assert ops_browser.post(f"/ops/tenants/acme/modules/{name}", {"enabled": "0", "confirmed": "1"}).status_code == 303
     assert f"<td>{meta.title}</td>" not in ops_browser.get("/ops/").get_data(as_text=True)
     assert ops_browser.post("/ops/tenants/acme/modules/nope", {"enabled": "1"}).status_code == 404
     assert ops_browser.post(f"/ops/tenants/nope/modules/{name}", {"enabled": "1"}).status_code == 404
+
+
+def test_switching_a_module_off_asks_first(ops_browser, tenant_a):
+    name = next(n for n, m in plugins().modules.items() if not m.depends_on)
+    title = plugins().modules[name].title
+    assert ops_browser.post(f"/ops/tenants/tenant-a/modules/{name}", {"enabled": "1"}).status_code == 303
+    html = ops_browser.get("/ops/tenants/tenant-a").get_data(as_text=True)
+    assert f'method="get" action="/ops/tenants/tenant-a/modules/{name}/off"' in html
+    confirm = ops_browser.get(f"/ops/tenants/tenant-a/modules/{name}/off")
+    text = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and f"Switch {title} off for <bdi>Tenant-A</bdi>?" in text
+    assert "for the 1 active employee of" in text and 'name="confirmed" value="1"' in text
+    # A form sent without the confirmation (an old page, a script) gets the question, not the switch.
+    unconfirmed = ops_browser.post(f"/ops/tenants/tenant-a/modules/{name}", {"enabled": "0"})
+    assert unconfirmed.status_code == 409 and f"Yes, switch {title} off" in unconfirmed.get_data(as_text=True)
+    assert {"name": name, "enabled": True} in tenant_a.operator.get(tenant_a.url("/modules")).get_json()
+    r = ops_browser.post(f"/ops/tenants/tenant-a/modules/{name}", {"enabled": "0", "confirmed": "1"})
+    assert r.status_code == 303
+    assert {"name": name, "enabled": False} in tenant_a.operator.get(tenant_a.url("/modules")).get_json()
+    assert ops_browser.get("/ops/tenants/tenant-a/modules/nope/off").status_code == 404
 
 
 def test_entering_a_tenant_asks_for_a_reason_first(ops_browser, tenant_a):
