@@ -196,7 +196,8 @@ def get_application(application_id):
 @blp.alt_response(409, description="The application is already hired or rejected")
 def move_application(data, application_id):
     """Move to another stage (with an optional note). A `hired` stage hires
-    (today), a `rejected` stage rejects (the note is the reason)."""
+    (today), a `rejected` stage rejects: the note is the reason and is then
+    required (422 with `errors.note` without one)."""
     application = services.get_application(application_id)
     services.move(application, services.get_stage(data["stage_id"]), data.get("note"))
     db.session.commit()

@@ -11,6 +11,7 @@ from hrbpo.core import audit, files
 from hrbpo.core.auth.services import normalise_email
 from hrbpo.core.db import db, get_or_404, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
+from hrbpo.core.i18n import N_
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
 from hrbpo.core.tenants.models import TenantModule
@@ -278,11 +279,13 @@ def get_stage(stage_id) -> Stage:
 
 def move(application: Application, stage: Stage, note=None) -> Application:
     """Move to `stage`. Moving into a hired stage hires (today), into a
-    rejected stage rejects (the note is the reason)."""
+    rejected stage rejects (the note is the reason, so it is required)."""
     if stage.kind == "hired":
         return hire(application, utcnow().date(), note=note, stage=stage)
     if stage.kind == "rejected":
-        return reject(application, note or "Rejected", stage=stage)
+        if not (note or "").strip():
+            raise Invalid({"note": [N_("Give the reason for rejecting.")]})
+        return reject(application, note.strip()[:200], stage=stage)
     before = application.stage.name
     db.session.add(application.move_to(stage, _actor(), note))
     db.session.flush()
