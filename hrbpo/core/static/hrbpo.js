@@ -4,6 +4,9 @@
    - <canvas data-chart='{"type": "bar", "data": {...}}'> becomes a Chart.js chart;
    - <form data-confirm="Really?"> asks before submitting;
    - <select data-autosubmit> submits its form when changed;
+   - <input type="radio" data-ticks="a b" data-ticks-in="deps">, once chosen, ticks exactly the
+     checkboxes named "deps" whose values are listed (a coverage tier and the dependants it covers);
+   - a page sent back with errors puts the focus on the first field marked aria-invalid;
    - a table too wide for the screen (it scrolls sideways) can take keyboard
      focus, so it can be scrolled without a mouse;
    - cells of <table class="records"> get their column's heading as
@@ -79,7 +82,18 @@
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.requestSubmit();
+    if (field.checked && field.hasAttribute && field.hasAttribute("data-ticks-in") && field.form) {
+      var wanted = field.getAttribute("data-ticks").split(" ");
+      field.form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+        if (box.name === field.getAttribute("data-ticks-in")) box.checked = wanted.indexOf(box.value) !== -1;
+      });
+    }
   });
+
+  function focusFirstError() {
+    var field = document.querySelector('main [aria-invalid="true"]');
+    if (field) field.focus();
+  }
 
   function focusableScrollers() {
     document.querySelectorAll(".table-wrap, main table").forEach(function (box) {
@@ -119,9 +133,10 @@
     htmx.onLoad(enhance);
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); focusFirstError(); });
   } else {
     enhance(document);
+    focusFirstError();
   }
   var resizing;
   window.addEventListener("resize", function () {
