@@ -236,7 +236,8 @@ def hire_application(data, application_id):
 @blp.arguments(InterviewSchema)
 @blp.response(201, InterviewSchema)
 def schedule_interview(data, application_id):
-    """Schedule an interview; `interviewer_ids` are user ids of this tenant."""
+    """Schedule an interview; `interviewer_ids` are user ids of this tenant.
+    `scheduled_at` must be in the future (422 with `errors.scheduled_at` otherwise)."""
     interview = interviews.schedule_interview(services.get_application(application_id), data)
     db.session.commit()
     return interview

@@ -9,6 +9,7 @@ from hrbpo.core import audit
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
+from hrbpo.core.i18n import N_
 from hrbpo.core.people.services import current_tenant
 from hrbpo.plugins.recruitment.models import Application, Interview, Panelist, Scorecard
 from hrbpo.plugins.recruitment.services import uuid_or_404
@@ -24,6 +25,8 @@ def _tenant_user_ids(user_ids) -> set:
 def schedule_interview(application: Application, data: dict) -> Interview:
     if application.stage.is_final:
         raise Conflict(f"The application is {application.stage.kind}; no more interviews.")
+    if data["scheduled_at"] <= utcnow():
+        raise Invalid({"scheduled_at": [N_("Choose a time in the future.")]})
     ids = list(dict.fromkeys(data["interviewer_ids"]))
     unknown = [str(i) for i in ids if i not in _tenant_user_ids(ids)]
     if unknown:

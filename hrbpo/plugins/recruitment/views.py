@@ -59,8 +59,9 @@ def _done(message, target):
 
 def _failed(exc: DomainError, target):
     db.session.rollback()
-    details = [f"{k}: {' '.join(form_message(m) for m in v)}" for k, v in (exc.errors or {}).items()]
-    flash(" ".join([form_message(exc.detail), *details]).strip(), "error")
+    # The messages are sentences that say what to fix: field names would add nothing a reader knows.
+    details = [form_message(m) for found in (exc.errors or {}).values() for m in found]
+    flash(" ".join(details or [form_message(exc.detail)]), "error")
     return redirect(target, 303)
 
 

@@ -22,6 +22,11 @@ def test_pages_render_and_forms_work(rec, open_job, apply_to, signed_in, stage_o
     assert r.status_code == 200 and "Interview" in r.get_data(as_text=True)
     # Schedule an interview in the tenant's time zone, then score it.
     r = page.post(f"{base}/applications/{application['id']}/interviews",
+                  {"scheduled_at": "2020-05-01T09:30", "interviewer_ids": rec.hr.user["id"]})
+    assert r.status_code == 303  # refused: said on the profile, in words
+    assert "Choose a time in the future." in page.get(r.headers["Location"]).get_data(as_text=True)
+    assert rec.hr.get(rec.url("/recruitment/interviews")).get_json()["items"] == []
+    r = page.post(f"{base}/applications/{application['id']}/interviews",
                   {"scheduled_at": "2030-05-01T09:30", "interviewer_ids": rec.hr.user["id"]})
     assert r.status_code == 303
     interview = rec.hr.get(rec.url("/recruitment/interviews")).get_json()["items"][0]
