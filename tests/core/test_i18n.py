@@ -43,9 +43,12 @@ def test_every_message_is_translated(locale):
 
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_compiled_catalogue_matches_the_po_file(locale):
+    def key(value):  # plural forms: .mo files read back as lists, .po files as tuples
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
     with open(i18n.CORE_TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    written = {m.id: m.string for m in _catalogue(locale) if m.id and not m.fuzzy}
+        compiled = {key(m.id): key(m.string) for m in read_mo(f) if m.id}
+    written = {key(m.id): key(m.string) for m in _catalogue(locale) if m.id and not m.fuzzy}
     assert compiled == written, f"run scripts/i18n.sh compile and commit {locale}/LC_MESSAGES/messages.mo"
 
 
