@@ -88,7 +88,7 @@ def assign_audience(tenant, template_id, audience: dict, created_by=None, backgr
     count = db.session.scalar(sa.select(sa.func.count()).select_from(audience_query(audience).subquery()))
     if not count:
         raise Invalid({"audience": [N_("Nobody active matches: change the choice.")]})
-    if background or count > current_app.config.get("HRBPO_COMPLIANCE_INLINE_ASSIGN", 200):
+    if background or count > current_app.config["HRBPO_COMPLIANCE_INLINE_ASSIGN"]:
         return submit(KIND, {"template_id": str(template.id), "audience": _wire(audience)}, created_by=created_by,
                       total=count)
     return services.assign(template, db.session.scalars(audience_query(audience)).all(), services.today_for(tenant))
