@@ -10,6 +10,7 @@ from babel.dates import get_day_names, get_month_names
 from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hrbpo.core.errors import Invalid
 from hrbpo.plugins.compliance import recurrence
@@ -91,6 +92,28 @@ def weekday_names() -> list[tuple[str, str]]:
 def month_names() -> list[tuple[int, str]]:
     names = get_month_names("wide", context="stand-alone", locale=get_locale())
     return [(number, names[number]) for number in range(1, 13)]
+
+
+def describe(rule: str | None) -> str:
+    """The rule in words for lists ("Every 3 months on day 15"); one the picker
+    cannot show is given as written."""
+    picker = recurrence.to_picker(rule)
+    if not rule or picker is None:
+        return rule or "—"
+    n, day = picker["interval"], picker["monthday"]
+    if picker["repeat"] == "weekly":
+        return ngettext("Every week on %(day)s", "Every %(num)s weeks on %(day)s", n,
+                        day=dict(weekday_names())[picker["weekday"]])
+    if picker["repeat"] == "monthly":
+        if day == recurrence.LAST_DAY:
+            return ngettext("Every month on its last day", "Every %(num)s months on the last day", n)
+        return ngettext("Every month on day %(day)s", "Every %(num)s months on day %(day)s", n, day=day)
+    month = dict(month_names())[picker["month"]]
+    if day == recurrence.LAST_DAY:
+        return ngettext("Every year on the last day of %(month)s", "Every %(num)s years on the last day of %(month)s",
+                        n, month=month)
+    return ngettext("Every year on %(month)s %(day)s", "Every %(num)s years on %(month)s %(day)s", n, month=month,
+                    day=day)
 
 
 def rule_from(picker) -> str | None:

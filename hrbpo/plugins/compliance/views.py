@@ -21,6 +21,7 @@ from hrbpo.plugins.compliance.models import OWNERS, Checklist, ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import TemplateSchema
 
 bp = Blueprint("compliance_pages", __name__, template_folder="templates")
+bp.add_app_template_global(editor.describe, "recurrence_text")
 feeds = Blueprint("compliance_feeds", __name__, url_prefix="/compliance-feeds")
 STATUSES = ("open", "overdue", "done")
 

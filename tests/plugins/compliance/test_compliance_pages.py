@@ -75,6 +75,7 @@ def test_template_editor_keeps_the_form_on_error_and_takes_any_number_of_items(a
     saved = acme.hr.get(acme.url("/compliance/templates")).get_json()["items"][0]
     assert saved["recurrence"] == "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1"
     assert [i["title"] for i in saved["items"]] == ["Step 0", "Step 1", "Step 2", "Step 4"]
+    assert "<td>Every 3 months on the last day</td>" in browser.get("/t/acme/compliance/templates").get_data(as_text=True)
     # A rule the picker cannot show (set through the API) is kept as it is.
     rule = "DTSTART:20250101T000000\nRRULE:FREQ=MONTHLY"
     assert acme.hr.patch(acme.url(f"/compliance/templates/{saved['id']}"), json={"recurrence": rule}).status_code == 200
