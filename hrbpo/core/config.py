@@ -66,6 +66,10 @@ def load(instance_path: str) -> dict:
         "HRBPO_UPLOAD_DIR": _env("UPLOAD_DIR") or str(instance / "files"),
         # Answer 503 until the database is at the code's migration heads (hrbpo.core.outages).
         "HRBPO_CHECK_MIGRATIONS": _bool("CHECK_MIGRATIONS", True),
+        # Noto faces for Hindi and Urdu benefits PDFs (Debian's fonts-noto-core; hrbpo.plugins.benefits.pdf_fonts).
+        "HRBPO_PDF_FONT_DIR": _env("PDF_FONT_DIR", "/usr/share/fonts/truetype/noto"),
+        # Assigning a checklist to more people than this runs as a job (hrbpo.plugins.compliance.assigning).
+        "HRBPO_COMPLIANCE_INLINE_ASSIGN": int(_env("COMPLIANCE_INLINE_ASSIGN", "200")),
         # Unset: a SQLite queue file in the instance folder; sqlite:///PATH or redis://HOST:PORT/DB.
         "HRBPO_QUEUE_URL": _env("QUEUE_URL"),
         # The queue's name: its key prefix on Redis (deployments sharing one Redis need their own).

@@ -21,7 +21,7 @@ from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db,
 from hrbpo.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from hrbpo.core.extensions import api, limiter
 from hrbpo.core.i18n import N_
-from hrbpo.core.jobs import job_kind, submit
+from hrbpo.core.jobs import BackgroundJob, job_kind, submit
 from hrbpo.core.jobs.api import accepted, prefers_async
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, Employee
 from hrbpo.core.people.services import create_employee, current_tenant
@@ -52,7 +52,7 @@ __all__ = [
     # Rules and errors: raised by services, answered as problem+json or a page message.
     "DomainError", "Invalid", "Conflict", "NotFound", "Forbidden",
     # Side effects: the audit log, stored files, mail through the outbox, background jobs.
-    "audit", "record_names", "files", "mail", "job_kind", "submit", "accepted", "prefers_async",
+    "audit", "record_names", "files", "mail", "job_kind", "submit", "BackgroundJob", "accepted", "prefers_async",
     # Webhook events: the types a module declares (webhook_event_types hook) and sends from its services.
     "EventType", "emit_event",
     # The HTTP API: blueprints, schemas, pagination, problems, the documented Api and rate limits.

@@ -38,12 +38,13 @@ NOT_PAGES = re.compile(r"\.(pdf|csv|ics|zip)$|/logo$|/static/|/evidence$")
 PORTAL_BLUEPRINTS = ("portal", *(f"{m}_pages" for m in MODULES))
 # Portal pages that are not for this role (or need records the demo does not make for it).
 NOT_FOR = {
-    "hr": {"/benefits/enrol/<id>", "/employees/import/<id>"},  # the import's progress: after a post, below
+    # The import's progress (after a post) and the hire confirmation (after the profile's GET form): below.
+    "hr": {"/benefits/enrol/<id>", "/employees/import/<id>", "/recruitment/applications/<id>/hire"},
     # Employees: their profile is on their home page; their checklists on the compliance page.
     "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
                  "/employees/import/<id>", "/users/", "/invitations/",
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
-                 "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>",
+                 "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>", "/recruitment/applications/<id>/hire",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
                  "/benefits/windows", "/benefits/windows/<id>", "/benefits/life-events", "/benefits/eligibility",
                  "/benefits/plans/<id>/edit", "/benefits/windows/<id>/edit", "/benefits/settings",
@@ -173,6 +174,13 @@ def test_every_hr_page(browser, live, locale):
     walk.follow(page.locator("main form button[type=submit]"))
     expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
     walk.check("new employee with errors")
+    active = [a for a in walk.kit.hr.get(walk.kit.url("/recruitment/applications?per_page=100")).get_json()["items"]
+              if a["status"] == "active"][0]
+    page.goto(live.url(f"/t/{SLUG}/recruitment/applications/{active['id']}"))
+    page.locator("#h-date").fill("2030-01-15")
+    walk.follow(page.locator("#h-date").locator("xpath=ancestor::form").locator("button[type=submit]"))
+    assert "/hire?hire_date=2030-01-15" in page.url
+    walk.check("hire confirmation")
     _assert_clean(walk)
 
 

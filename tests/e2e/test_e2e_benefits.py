@@ -60,3 +60,42 @@ def test_hr_benefits_pages_fit_a_phone_and_pass_axe(browser, live):
     walk.check("plan form with errors")
     live.screenshot(page, "benefits-plan-edit-errors-phone")
     _assert_clean(walk)
+
+
+def test_wizard_ticks_a_tiers_dependants_and_keeps_choices_on_error(live, page):
+    kit = live.tenant("ben-wiz-e2e", ["benefits"])
+    tiers = [{"tier": t, "employee_cost": "100.00", "employer_cost": "400.00", "period": "month"}
+             for t in ("employee", "employee_spouse")]
+    medical = kit.hr.post(kit.url("/benefits/plans"), json={
+        "name": "Gold PPO", "kind": "medical", "currency": "USD", "tiers": tiers}).get_json()
+    dental = kit.hr.post(kit.url("/benefits/plans"), json={
+        "name": "Smile Dental", "kind": "dental", "currency": "USD", "tiers": tiers[:1]}).get_json()
+    today = date.today()
+    window = kit.hr.post(kit.url("/benefits/windows"), json={
+        "name": "Open enrolment", "kind": "open", "starts_on": str(today), "ends_on": str(today + timedelta(days=9)),
+        "coverage_starts_on": str(today + timedelta(days=20)), "plan_ids": [medical["id"], dental["id"]]}).get_json()
+    r = kit.hr.post(kit.url(f"/benefits/employees/{kit.employee_id}/dependents"), json={
+        "first_name": "Sam", "last_name": "Spouse", "relationship": "spouse", "date_of_birth": "1990-01-01"})
+    assert r.status_code == 201, r.get_json()
+    live.sign_in(page, "emp@ben-wiz-e2e.test")
+    page.goto(live.url(f"/t/ben-wiz-e2e/benefits/enrol/{window['id']}"))
+    gold = page.get_by_role("group", name="Gold PPO")
+    spouse = gold.get_by_role("checkbox", name="Sam Spouse")
+    gold.get_by_label("Employee + spouse/partner", exact=False).check()
+    expect(spouse).to_be_checked()  # the tier's dependant, ticked for the employee
+    # Employee only, yet the spouse ticked: refused, and sent back with every choice.
+    gold.get_by_label("Employee only", exact=False).check()
+    expect(spouse).not_to_be_checked()
+    spouse.check()
+    dental_group = page.get_by_role("group", name="Smile Dental")
+    dental_group.get_by_label("Waive this plan").check()
+    dental_group.get_by_label("Reason for waiving (optional)").fill("Covered elsewhere")
+    page.get_by_role("button", name="Review costs").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the marked fields.")
+    expect(gold.locator(".error")).to_have_text("Employee-only coverage cannot include dependants.")
+    assert "elections." not in page.content()
+    expect(gold.get_by_label("Employee only", exact=False)).to_be_checked()
+    expect(spouse).to_be_checked()
+    expect(spouse).to_be_focused()
+    expect(dental_group.get_by_label("Waive this plan")).to_be_checked()
+    expect(dental_group.get_by_label("Reason for waiving (optional)")).to_have_value("Covered elsewhere")

@@ -4,6 +4,14 @@
    - <canvas data-chart='{"type": "bar", "data": {...}}'> becomes a Chart.js chart;
    - <form data-confirm="Really?"> asks before submitting;
    - <select data-autosubmit> submits its form when changed;
+   - <input type="radio" data-ticks="a b" data-ticks-in="deps">, once chosen, ticks exactly the
+     checkboxes named "deps" whose values are listed (a coverage tier and the dependants it covers);
+   - a page sent back with errors puts the focus on the first field marked aria-invalid;
+   - <button data-add-row="tpl" data-add-row-into="box"> (a submit button that works without
+     JavaScript) instead copies <template id="tpl"> into #box, "__n__" in its names and ids
+     becoming the form's next row number (its <input name="rows"> counts them);
+     <button data-remove-row hidden> shows, hides its row's [data-remove-choice] checkbox,
+     and removes the row (the closest fieldset) when pressed;
    - a table too wide for the screen (it scrolls sideways) can take keyboard
      focus, so it can be scrolled without a mouse;
    - cells of <table class="records"> get their column's heading as
@@ -79,7 +87,52 @@
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) field.form.requestSubmit();
+    if (field.checked && field.hasAttribute && field.hasAttribute("data-ticks-in") && field.form) {
+      var wanted = field.getAttribute("data-ticks").split(" ");
+      field.form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+        if (box.name === field.getAttribute("data-ticks-in")) box.checked = wanted.indexOf(box.value) !== -1;
+      });
+    }
   });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-row], [data-remove-row]");
+    if (!button) return;
+    event.preventDefault();
+    if (button.hasAttribute("data-remove-row")) {
+      var row = button.closest("fieldset");
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      if (next) (next.querySelector("input, select, textarea") || next).focus();
+      return;
+    }
+    var counter = button.form.querySelector('input[name="rows"]');
+    var number = String(counter.value);
+    counter.value = Number(counter.value) + 1;
+    var copy = document.getElementById(button.getAttribute("data-add-row")).content.cloneNode(true);
+    copy.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
+      ["id", "name", "for", "aria-describedby"].forEach(function (attr) {
+        if (el.hasAttribute(attr)) el.setAttribute(attr, el.getAttribute(attr).split("__n__").join(number));
+      });
+    });
+    enhanceRows(copy);
+    var box = document.getElementById(button.getAttribute("data-add-row-into"));
+    box.appendChild(copy);
+    box.lastElementChild.querySelector("input, select, textarea").focus();
+  });
+
+  function enhanceRows(root) {
+    root.querySelectorAll("[data-remove-row]").forEach(function (button) {
+      button.hidden = false;
+      var choice = button.closest("fieldset").querySelector("[data-remove-choice]");
+      if (choice) choice.hidden = true;
+    });
+  }
+
+  function focusFirstError() {
+    var field = document.querySelector('main [aria-invalid="true"]');
+    if (field) field.focus();
+  }
 
   function focusableScrollers() {
     document.querySelectorAll(".table-wrap, main table").forEach(function (box) {
@@ -110,6 +163,7 @@
   }
 
   function enhance(root) {
+    enhanceRows(root.querySelectorAll ? root : document);
     drawCharts(root);
     labelCells(root);
     focusableScrollers();
@@ -119,9 +173,10 @@
     htmx.onLoad(enhance);
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); focusFirstError(); });
   } else {
     enhance(document);
+    focusFirstError();
   }
   var resizing;
   window.addEventListener("resize", function () {

@@ -97,7 +97,10 @@ def unarchive_plan(plan_id):
 @blp.arguments(WindowSchema)
 @blp.response(201, WindowSchema)
 def create_window(data):
-    """Open an enrolment window offering some of this tenant's plans."""
+    """Open an enrolment window offering some of this tenant's plans. 422
+    (`errors.starts_on`) when its days overlap another open enrolment window
+    (kind `open`), or for one employee's window, another of the same kind for
+    them that offers a plan in common; windows closed early do not count."""
     window = catalogue.create_window(data)
     db.session.commit()
     return window
@@ -130,7 +133,8 @@ def update_window(data, window_id):
     a plan someone elected or waived here, moving the coverage start, or
     starting later than today; and for a window closed early (only its name
     may change). `ends_on` before `starts_on`, an archived or unknown plan, or
-    a plan whose plan year does not cover the coverage start: 422. Audited."""
+    a plan whose plan year does not cover the coverage start, or new days or
+    plans that overlap another window as on creation: 422. Audited."""
     window = catalogue.update_window(services.window_for(window_id), data)
     db.session.commit()
     return window

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, current_tenant, db, utcnow
+from hrbpo.plugin_api import N_, Conflict, Employee, Invalid, audit, current_tenant, db, utcnow
 from hrbpo.plugins.benefits.models import Election, Enrollment, Plan, PlanTier, Window, window_plans
 from hrbpo.plugins.benefits.services import ineligibility, settings, tenant_today
 
@@ -179,6 +179,7 @@ def create_window(data: dict) -> Window:
         raise Invalid({"employee_id": ["No employee with this id in this tenant."]})
     if data["kind"] == "open":
         data["employee_id"] = None
+    refuse_overlap(data["kind"], data.get("employee_id"), data["starts_on"], data["ends_on"], plan_ids)
     window = Window(**data)
     db.session.add(window)
     db.session.flush()
@@ -187,6 +188,27 @@ def create_window(data: dict) -> Window:
         "name": window.name, "kind": window.kind, "starts_on": window.starts_on, "ends_on": window.ends_on,
         "plan_ids": [str(p) for p in plan_ids], "employee_id": window.employee_id})
     return window
+
+
+def refuse_overlap(kind, employee_id, starts: date, ends: date, plan_ids, window_id=None):
+    """Two windows of one kind on the same days would ask the same people for two sets of elections.
+    Open enrolment windows may not overlap at all; an employee's own (new-hire, life-event) windows
+    only when they offer a plan in common (their own rules open one per coverage start or plan set)."""
+    query = (sa.select(Window.name).where(Window.kind == kind, Window.closed_at.is_(None),
+                                          Window.starts_on <= ends, Window.ends_on >= starts)
+             .order_by(Window.starts_on).limit(1))
+    if window_id is not None:
+        query = query.where(Window.id != window_id)
+    if employee_id is None:
+        query = query.where(Window.employee_id.is_(None))
+    else:
+        query = query.where(Window.employee_id == employee_id, Window.id.in_(
+            sa.select(window_plans.c.window_id).where(window_plans.c.plan_id.in_(list(plan_ids)))))
+    other = db.session.scalar(query)
+    if other is not None:
+        raise Invalid({"starts_on": [N_("Another window of this kind is open on some of these days: choose dates "
+                                        "outside it.")]},
+                      f"The dates overlap {other}, another {kind} window.")
 
 
 def _set_window_plans(window: Window, added=(), removed=()):
@@ -231,6 +253,8 @@ def update_window(window: Window, changes: dict) -> Window:
     if "starts_on" in changes and enrolled and starts > tenant_today():
         raise Conflict(f"{enrolled} employee(s) have enrolled in this window already, so it cannot start later "
                        f"than today.")
+    if set(changes) & {"starts_on", "ends_on"} or added:
+        refuse_overlap(window.kind, window.employee_id, starts, ends, list(current - removed) + added, window.id)
     for plan_id in removed:
         count = _elected(plan_id, window.id)
         if count:

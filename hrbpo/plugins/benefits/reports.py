@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from hrbpo.plugin_api import Employee, Membership, User, current_tenant, db
-from hrbpo.plugins.benefits import services
+from hrbpo.plugins.benefits import pdf_fonts, services
 from hrbpo.plugins.benefits.labels import label
 from hrbpo.plugins.benefits.models import Election, Enrollment, Window
 
@@ -107,9 +107,7 @@ def coverage_summary(employee: Employee) -> dict:
             "employer_cost_total": total("employer_cost")}
 
 
-# Languages the PDF's built-in (Latin-1) fonts can write; readers of others get English.
-PDF_LOCALES = ("en", "nb")
-# Characters Babel's formats use that Latin-1 lacks, as their nearest Latin-1 kin.
+# Characters Babel's formats use that Latin-1 lacks, as their nearest Latin-1 kin (core fonts only).
 _LATIN_KIN = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u2212": "-", "\u2013": "-", "\u2019": "'"})
 
 
@@ -124,19 +122,35 @@ def submitted_on_behalf(enrollment: Enrollment):
 
 def statement_pdf(enrollment: Enrollment) -> bytes:
     """The confirmation statement, in the reader's language, dates and money
-    (English for languages the PDF fonts cannot write)."""
+    (English where the fonts for the language are not installed)."""
     locale = str(get_locale() or "en")
-    with force_locale(locale if locale.split("_")[0] in PDF_LOCALES else "en"):
-        return _statement_pdf(enrollment)
+    language = locale.split("_")[0]
+    if not pdf_fonts.writable(language):
+        locale = language = "en"
+    with force_locale(locale):
+        return _statement_pdf(enrollment, language)
 
 
-def _statement_pdf(enrollment: Enrollment) -> bytes:
+def _statement_pdf(enrollment: Enrollment, language: str) -> bytes:
     pdf = FPDF()
+    face = pdf_fonts.prepare(pdf, language)
+    shown = str if face.embedded else _latin
+    # Right to left: columns run from the right, and each cell's text sits at its right edge.
+    ordered = (lambda cells: list(reversed(cells))) if face.rtl else list
+
+    def line(text, height=7, style="", size=11):
+        face.use(pdf, style, size)
+        pdf.multi_cell(0, height, shown(text), align=face.align, new_x="LMARGIN", new_y="NEXT")
+
+    def row(cells, widths, height=7, style="", size=10, border=0):
+        for width, value in ordered(list(zip(widths, cells))):
+            face.use(pdf, style, size)
+            pdf.cell(width, height, shown(value)[:40], border=border, align=face.align)
+        pdf.ln()
+
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin(_("Benefits confirmation statement")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    pdf.cell(0, 8, _latin(current_tenant().name), new_x="LMARGIN", new_y="NEXT")
+    line(_("Benefits confirmation statement"), 10, "B", 16)
+    line(current_tenant().name, 8)
     window, money = enrollment.window, (lambda amount: format_currency(amount, enrollment.currency))
     helper = submitted_on_behalf(enrollment)
     facts = [(_("Employee"), enrollment.employee.full_name), (_("Window"), window.name),
@@ -149,31 +163,22 @@ def _statement_pdf(enrollment: Enrollment) -> bytes:
     if helper is not None:
         facts.append((_("Submitted by"), _("%(who)s, on the employee's behalf", who=helper.email)))
     for name, value in facts:
-        pdf.cell(45, 7, _latin(name))
-        pdf.cell(0, 7, _latin(value), new_x="LMARGIN", new_y="NEXT")
+        row((name, value), (45, 145), size=11)
     pdf.ln(4)
     widths = (70, 50, 35, 35)
-    pdf.set_font("Helvetica", "B", 10)
-    for width, head in zip(widths, (_("Plan"), _("Coverage"), _("You pay / paycheck"), _("Employer / paycheck"))):
-        pdf.cell(width, 8, _latin(head)[:32], border=1)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=10)
+    row((_("Plan"), _("Coverage"), _("You pay / paycheck"), _("Employer / paycheck")), widths, 8, "B", border=1)
     for e in enrollment.elections:
         coverage = _("Waived") if e.waived else label(e.tier)
         if e.coverage_ends_on:
             coverage = _("%(coverage)s, ends %(day)s", coverage=coverage, day=format_date(e.coverage_ends_on))
-        row = (f"{e.plan.name} ({label(e.plan.kind)})", coverage, money(e.employee_cost), money(e.employer_cost))
-        for width, value in zip(widths, row):
-            pdf.cell(width, 8, _latin(value)[:40], border=1)
-        pdf.ln()
+        row((f"{e.plan.name} ({label(e.plan.kind)})", coverage, money(e.employee_cost), money(e.employer_cost)),
+            widths, 8, border=1)
     pdf.ln(4)
     sums = totals(enrollment.elections)
-    pdf.multi_cell(0, 7, _latin(_("Per paycheck (%(n)s a year): you pay %(mine)s, the employer pays %(theirs)s.",
-                                  n=enrollment.pay_periods, mine=money(sums["employee_cost"]),
-                                  theirs=money(sums["employer_cost"]))), new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 7, _latin(_("Per year: you pay %(mine)s, the employer pays %(theirs)s.",
-                                  mine=money(sums["employee_cost_per_year"]),
-                                  theirs=money(sums["employer_cost_per_year"]))), new_x="LMARGIN", new_y="NEXT")
+    line(_("Per paycheck (%(n)s a year): you pay %(mine)s, the employer pays %(theirs)s.", n=enrollment.pay_periods,
+           mine=money(sums["employee_cost"]), theirs=money(sums["employer_cost"])))
+    line(_("Per year: you pay %(mine)s, the employer pays %(theirs)s.", mine=money(sums["employee_cost_per_year"]),
+           theirs=money(sums["employer_cost_per_year"])))
     return bytes(pdf.output())
 
 

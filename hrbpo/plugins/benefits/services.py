@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context
 
-from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, current_tenant, db,
+from hrbpo.plugin_api import (N_, Conflict, Employee, Invalid, NotFound, TenantModule, audit, current_tenant, db,
                               emit_event, get_or_404, module_settings, utcnow)
 from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment, Plan, PlanTier, Window
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 
 MODULE = "benefits"
 TIER_RULES_TEXT = {
-    "employee": "Employee-only coverage cannot include dependants.",
-    "employee_spouse": "Employee + spouse coverage needs exactly one spouse or partner and no children.",
-    "employee_children": "Employee + children coverage needs at least one child and no spouse or partner.",
-    "family": "Family coverage needs one spouse or partner and at least one child.",
+    "employee": N_("Employee-only coverage cannot include dependants."),
+    "employee_spouse": N_("Employee + spouse coverage needs exactly one spouse or partner and no children."),
+    "employee_children": N_("Employee + children coverage needs at least one child and no spouse or partner."),
+    "family": N_("Family coverage needs one spouse or partner and at least one child."),
 }
 
 
@@ -122,6 +122,18 @@ def tier_problem(tier: str, dependents: list[Dependent], plan: Plan, on: date) -
     return None if fits else TIER_RULES_TEXT[tier]
 
 
+def dependants_for_tier(tier: str, dependents: list[Dependent], plan: Plan, on: date) -> list[Dependent] | None:
+    """The dependants a tier covers when that is beyond doubt (one spouse or
+    partner; every child under the plan's age limit), else None: the wizard
+    ticks these for the employee, who may still change them."""
+    partners = [d for d in dependents if d.relationship in ("spouse", "partner")]
+    children = [d for d in dependents if d.relationship == "child" and d.age_on(on) < plan.child_age_limit]
+    return {"employee": [],
+            "employee_spouse": partners if len(partners) == 1 else None,
+            "employee_children": children or None,
+            "family": partners + children if len(partners) == 1 and children else None}[tier]
+
+
 def tier_costs(tier: PlanTier, employee: Employee, on: date) -> tuple[Decimal, Decimal]:
     """The tier's (employee, employer) price, from the age band when it has them."""
     if not tier.age_bands:
@@ -193,7 +205,7 @@ def price_elections(window: Window, employee: Employee, elections: list[dict]) -
     for i, choice in enumerate(elections):
         plan = offered.get(choice["plan_id"])
         if plan is None:
-            errors[f"elections.{i}.plan_id"] = ["This plan is not offered in this window."]
+            errors[f"elections.{i}.plan_id"] = [N_("This plan is not offered in this window.")]
             continue
         problem = ineligibility(plan, employee, window.coverage_starts_on)
         if problem:

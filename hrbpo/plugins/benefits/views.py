@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from hrbpo.plugin_api import DomainError, db, files, get_or_404
+from hrbpo.plugin_api import DomainError, db, files, form_message, get_or_404
 from hrbpo.plugins.benefits import labels, life_events, reports, services
 from hrbpo.plugins.benefits.models import LIFE_EVENT_KINDS, RELATIONSHIPS, LifeEvent
 from hrbpo.plugins.benefits.schemas import DependentSchema, LifeEventInSchema
@@ -83,8 +83,10 @@ def index():
 # --- Employee self-service: the enrolment wizard
 
 
-def _choices_from_form(window) -> list[dict]:
-    """Form fields `plan-<id>` (a tier or "waive"), `deps-<id>`, `reason-<id>` → elections."""
+def _choices_from_form(window, employee) -> list[dict]:
+    """Form fields `plan-<id>` (a tier or "waive"), `deps-<id>`, `reason-<id>` → elections. A tier sent
+    without dependants covers the ones it needs beyond doubt (those the page ticks with JavaScript)."""
+    dependents = db.session.scalars(services.dependent_query(employee.id)).all()
     elections = []
     for plan in window.plans:
         choice = request.form.get(f"plan-{plan.id}")
@@ -93,10 +95,36 @@ def _choices_from_form(window) -> list[dict]:
         if choice == "waive":
             elections.append({"plan_id": plan.id, "waive": True,
                               "waive_reason": request.form.get(f"reason-{plan.id}") or None})
-        else:
-            deps = request.form.getlist(f"deps-{plan.id}")
-            elections.append({"plan_id": plan.id, "tier": choice, "dependent_ids": [_uuid(d) for d in deps]})
+            continue
+        deps = [_uuid(d) for d in request.form.getlist(f"deps-{plan.id}")]
+        if not deps and plan.tier(choice) is not None:
+            deps = [d.id for d in services.dependants_for_tier(choice, dependents, plan, window.coverage_starts_on)
+                    or ()]
+        elections.append({"plan_id": plan.id, "tier": choice, "dependent_ids": deps})
     return elections
+
+
+def _kept(elections) -> dict:
+    """The choices sent, shaped like saved elections, so the page shows them again."""
+    return {e["plan_id"]: {"tier": e.get("tier"), "waived": e.get("waive", False),
+                           "waive_reason": e.get("waive_reason"),
+                           "dependent_ids": [str(d) for d in e.get("dependent_ids", ())]} for e in elections}
+
+
+def _wizard_errors(exc, elections) -> tuple[dict, list[str]]:
+    """Errors keyed `elections.<i>.<field>` as {plan id: {field: [lines]}} in the page's language, so each
+    shows next to its plan; any other error as a general line (never an internal field name)."""
+    by_plan, general = {}, []
+    for key, found in (getattr(exc, "errors", None) or getattr(exc, "messages", None) or {}).items():
+        lines = [form_message(m) for m in (found if isinstance(found, list) else [found])]
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(elections):
+            by_plan.setdefault(elections[int(parts[1])]["plan_id"], {}).setdefault(parts[2], []).extend(lines)
+        else:
+            general += lines
+    if not by_plan and not general:
+        general = [form_message(getattr(exc, "detail", None) or str(exc))]
+    return by_plan, general
 
 
 def _uuid(value):
@@ -113,32 +141,47 @@ def _wizard_employee():
     return services.employee_for(employee_id, g.access)
 
 
+def _enrol_page(window_id, employee, chosen=None, errors=None, general=None):
+    window = services.window_for(window_id, None if manager() else employee.id)
+    plans = [(p, services.ineligibility(p, employee, window.coverage_starts_on)) for p in window.plans]
+    dependents = db.session.scalars(services.dependent_query(employee.id)).all()
+    if chosen is None:
+        current = services.current_enrollment(employee.id, window.id)
+        chosen = {e.plan_id: e for e in current.elections} if current else {}
+    picks = {(plan.id, tier.tier): services.dependants_for_tier(tier.tier, dependents, plan, window.coverage_starts_on)
+             for plan, _reason in plans for tier in plan.tiers}
+    page = render_template("benefits/enrol.html", window=window, employee=employee, plans=plans, chosen=chosen,
+                           dependents=dependents, picks=picks, errors=errors or {}, general=general,
+                           open=window.is_open_on(services.tenant_today()),
+                           on_behalf=not g.access.is_self(employee.id))
+    return page, 422 if errors or general else 200
+
+
+def _sent_back(exc, window_id, employee, elections):
+    """The wizard's first step again, every choice kept, each error next to its plan."""
+    db.session.rollback()
+    errors, general = _wizard_errors(exc, elections)
+    return _enrol_page(window_id, employee, _kept(elections), errors, general)
+
+
 @bp.get("/enrol/<uuid:window_id>")
 def enrol(window_id):
     """Step 1: choose a tier (with dependants) or waive, per plan."""
-    employee = _wizard_employee()
-    window = services.window_for(window_id, None if manager() else employee.id)
-    plans = [(p, services.ineligibility(p, employee, window.coverage_starts_on)) for p in window.plans]
-    current = services.current_enrollment(employee.id, window.id)
-    chosen = {e.plan_id: e for e in current.elections} if current else {}
-    return render_template("benefits/enrol.html", window=window, employee=employee, plans=plans, chosen=chosen,
-                           dependents=db.session.scalars(services.dependent_query(employee.id)).all(),
-                           open=window.is_open_on(services.tenant_today()),
-                           on_behalf=not g.access.is_self(employee.id))
+    return _enrol_page(window_id, _wizard_employee())
 
 
 @bp.post("/enrol/<uuid:window_id>/review")
 def review(window_id):
     """Step 2: the cost summary (per paycheck and per year) before confirming."""
-    employee = _wizard_employee()
+    employee, elections = _wizard_employee(), []
     try:
         window, employee = services.enrollment_target(window_id, employee.id, g.access)
-        elections = _choices_from_form(window)
+        elections = _choices_from_form(window, employee)
         if not elections:
             raise ValidationError({"elections": [_("Choose a coverage level or waive for at least one plan.")]})
         rows, currency = services.price_elections(window, employee, elections)
     except (DomainError, ValidationError) as exc:
-        return fail(exc, "benefits_pages.enrol", window_id=window_id, employee_id=employee.id)
+        return _sent_back(exc, window_id, employee, elections)
     return render_template("benefits/review.html", window=window, employee=employee, rows=rows, currency=currency,
                            totals=reports.totals(rows), form=request.form,
                            pay_frequency=services.settings()["pay_frequency"])
@@ -147,13 +190,14 @@ def review(window_id):
 @bp.post("/enrol/<uuid:window_id>/confirm")
 def confirm(window_id):
     """Step 3: save the elections (replacing an earlier submission) and show the statement."""
-    employee = _wizard_employee()
+    employee, elections = _wizard_employee(), []
     try:
         window = services.window_for(window_id, None if manager() else employee.id)
-        enrollment = services.submit_enrollment(window.id, employee.id, _choices_from_form(window), g.access)
+        elections = _choices_from_form(window, employee)
+        enrollment = services.submit_enrollment(window.id, employee.id, elections, g.access)
         db.session.commit()
     except (DomainError, ValidationError) as exc:
-        return fail(exc, "benefits_pages.enrol", window_id=window_id, employee_id=employee.id)
+        return _sent_back(exc, window_id, employee, elections)
     flash(_("The elections are saved."), "success")
     return redirect(url_for("benefits_pages.statement", enrollment_id=enrollment.id), 303)
 

@@ -3,9 +3,10 @@ operator's master-template library under /api/v1/compliance."""
 import sqlalchemy as sa
 from flask import Response, g, url_for
 
-from hrbpo.plugin_api import (Blueprint, Employee, Invalid, NotFound, PageArgs, current_access, db, files as
-                              stored_files, get_or_404, operator_required, page_schema, paginate, requires, utcnow)
-from hrbpo.plugins.compliance import calendar, masters, reports, services
+from hrbpo.plugin_api import (BackgroundJob, Blueprint, Employee, Invalid, NotFound, PageArgs, accepted,
+                              current_access, db, files as stored_files, get_or_404, operator_required, page_schema,
+                              paginate, prefers_async, requires, utcnow)
+from hrbpo.plugins.compliance import assigning, calendar, masters, reports, services
 from hrbpo.plugins.compliance.models import ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import (AssignmentResultSchema, AssignmentSchema, AuditPackQuerySchema, ChecklistQuerySchema,
                                               ChecklistSchema, ChecklistSummarySchema, CommentSchema, CompleteSchema,
@@ -115,16 +116,27 @@ def template_versions(template_id):
 @requires("compliance.manage")
 @blp.arguments(AssignmentSchema)
 @blp.response(201, AssignmentResultSchema)
+@blp.alt_response(202, description="Queued as a `compliance.assign` job (a large audience, or `Prefer: "
+                                   "respond-async`): `{\"job\": {...}}`, followed at `GET /api/v1/jobs/{id}`")
 @blp.alt_response(422, description="Invalid fields; a `template_id` or `employee_ids` entry that does not exist "
                                    "in this tenant (including another tenant's id) is a field error here, since "
-                                   "it is a value in the body, not the resource in the path")
+                                   "it is a value in the body, not the resource in the path; an audience nobody "
+                                   "active is in is an error on `audience`")
 def create_assignments(data):
-    """Assign a template to employees: one checklist per employee, items due
-    `due_days` after today on the tenant's calendar. Answers the new
-    checklists as `{"items": [...]}`."""
-    made = services.assign_by_ids(g.tenant, data["template_id"], data["employee_ids"])
+    """Assign a template: one checklist per employee of the audience, items
+    due `due_days` after today on the tenant's calendar. The audience is one
+    of `employee_ids`; `all: true` (every active employee); or filters
+    (`department`, `employment_type`, `hired_from`, `hired_to`: every active
+    employee matching all of those given). Answers the new checklists as
+    `{"items": [...]}`; an audience larger than the inline limit (200 by
+    default) is assigned by the worker instead: 202 with the job."""
+    audience = {k: v for k, v in data.items() if k != "template_id"}
+    outcome = assigning.assign_audience(g.tenant, data["template_id"], audience, created_by=g.user.id,
+                                        background=prefers_async())
     db.session.commit()
-    return {"items": [present(c) for c in made]}
+    if isinstance(outcome, BackgroundJob):
+        return accepted(outcome, g.tenant.slug)
+    return {"items": [present(c) for c in outcome]}
 
 
 @blp.route("/checklists", methods=["GET"])

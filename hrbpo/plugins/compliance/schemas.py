@@ -5,6 +5,8 @@ from webargs.fields import DelimitedList
 
 from hrbpo.plugin_api import Schema, text
 from hrbpo.plugins.compliance.models import ASSIGN_ON, OWNERS
+
+FILTERS = ("department", "employment_type", "hired_from", "hired_to")
 from hrbpo.plugins.compliance.recurrence import validate as rrule_error
 
 
@@ -60,8 +62,24 @@ class TemplateVersionSchema(Schema):
 
 
 class AssignmentSchema(Schema):
+    """Who: `employee_ids`, or `all: true`, or filters (every active employee matching all given)."""
+
     template_id = fields.UUID(required=True)
-    employee_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=1000))
+    employee_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=1000),
+                               metadata={"description": "These employees (one audience option of three)"})
+    all = fields.Boolean(metadata={"description": "true: every active employee"})
+    department = text(100, metadata={"description": "Filter: active employees of this department"})
+    employment_type = text(20, metadata={"description": "Filter: of this employment type"})
+    hired_from = fields.Date(metadata={"description": "Filter: hired on or after this day"})
+    hired_to = fields.Date(metadata={"description": "Filter: hired on or before this day"})
+
+    @ma.validates_schema
+    def _one_audience(self, data, **kwargs):
+        chosen = [name for name, given in (("employee_ids", "employee_ids" in data), ("all", data.get("all") is True),
+                                           ("filters", any(k in data for k in FILTERS))) if given]
+        if len(chosen) != 1:
+            raise ma.ValidationError("Give exactly one of employee_ids, all: true, or filters "
+                                     f"({', '.join(FILTERS)}).", "audience")
 
 
 class AttestationSchema(Schema):

@@ -113,17 +113,26 @@ def assign_by_ids(tenant, template_id, employee_ids) -> list[Checklist]:
     """Manual assignment. Ids in the body that this tenant does not have are
     field errors (422), like any other bad value in the body."""
     template = db.session.scalars(sa.select(ChecklistTemplate).where(ChecklistTemplate.id == template_id)).first()
-    wanted = list(dict.fromkeys(employee_ids))
-    found = {e.id: e for e in db.session.scalars(sa.select(Employee).where(Employee.id.in_(wanted)))}
     errors = {}
     if template is None:
         errors["template_id"] = ["No template with this id in this tenant."]
-    missing = [str(i) for i in wanted if i not in found]
-    if missing:
-        errors["employee_ids"] = [f"No employee with id {i} in this tenant." for i in missing]
+    try:
+        found = known_employees(employee_ids)
+    except Invalid as exc:
+        errors.update(exc.errors)
     if errors:
         raise Invalid(errors)
-    return assign(template, [found[i] for i in wanted], today_for(tenant))
+    return assign(template, list(found.values()), today_for(tenant))
+
+
+def known_employees(employee_ids) -> dict:
+    """{id: employee} in the order given; ids this tenant does not have are field errors."""
+    wanted = list(dict.fromkeys(employee_ids))
+    found = {e.id: e for e in db.session.scalars(sa.select(Employee).where(Employee.id.in_(wanted)))}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise Invalid({"employee_ids": [f"No employee with id {i} in this tenant." for i in missing]})
+    return {i: found[i] for i in wanted}
 
 
 def assign_on_event(tenant, employee: Employee, event: str, start: date) -> list[Checklist]:

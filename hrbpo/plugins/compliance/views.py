@@ -2,20 +2,20 @@
 redirect 303), and the public, token-guarded iCalendar feed."""
 import uuid
 
-import marshmallow as ma
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from hrbpo.plugin_api import (DomainError, Employee, Invalid, Tenant, db, enabled_modules, flatten_errors,
-                              form_message, get_or_404, page_args, paginate, tenancy)
-from hrbpo.plugins.compliance import calendar, reports, services
+from hrbpo.plugin_api import (BackgroundJob, DomainError, Employee, Invalid, Tenant, db, enabled_modules,
+                              flatten_errors, form_message, get_or_404, page_args, paginate, tenancy)
+from hrbpo.plugins.compliance import assigning, calendar, editor, reports, services
 from hrbpo.plugins.compliance.models import OWNERS, Checklist, ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import TemplateSchema
 
 bp = Blueprint("compliance_pages", __name__, template_folder="templates")
+bp.add_app_template_global(editor.describe, "recurrence_text")
 feeds = Blueprint("compliance_feeds", __name__, url_prefix="/compliance-feeds")
-BLANK_ITEM_ROWS = 3
 STATUSES = ("open", "overdue", "done")
 
 
@@ -140,43 +140,45 @@ def templates():
 @bp.route("/templates/new", methods=["GET", "POST"])
 @bp.route("/templates/<uuid:template_id>", methods=["GET", "POST"])
 def template_editor(template_id=None):
-    """Create or edit (a new version) a template; assign it from the same page."""
+    """Create or edit (a new version) a template; assign it from the same page.
+    A post with errors, or from "Add item", shows the form again as sent."""
     if not _manager():
         abort(403)
     template = get_or_404(ChecklistTemplate, template_id, "Template not found.") if template_id else None
-    errors = {}
+    form = {"name": template.name if template else "", "assign_on": template.assign_on if template else "manual"}
+    rows, picker, errors, row_errors = editor.rows_of(template), editor.picker_of(template), {}, {}
     if request.method == "POST":
-        try:
-            data = TemplateSchema().load(_template_form())
-            template = services.update_template(template, data) if template else services.create_template(data)
-            db.session.commit()
-            flash(_("Template saved (version %(v)s).", v=template.version), "success")
-            return redirect(url_for(".template_editor", template_id=template.id), 303)
-        except ma.ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-    employees = db.session.scalars(sa.select(Employee).where(Employee.status == "active")
-                                   .order_by(Employee.last_name, Employee.first_name)).all() if template else []
-    items = list(template.items) if template else []
-    return render_template("compliance/template_form.html", template=template, errors=errors, owners=OWNERS,
-                           items=items + [{}] * BLANK_ITEM_ROWS, employees=employees,
-                           status=200 if not errors else 422), 200 if not errors else 422
+        form = {"name": request.form.get("name", ""), "assign_on": request.form.get("assign_on") or "manual"}
+        adding = "add_item" in request.form
+        rows, (picker, picker_errors) = editor.posted_rows(keep_blank=adding), editor.posted_picker()
+        if not adding:
+            body = {**form, "items": editor.item_data(rows), "recurrence": editor.rule_from(picker)}
+            errors = {**flatten_errors(TemplateSchema().validate(body)), **picker_errors}
+            if not errors:
+                data = TemplateSchema().load(body)
+                template = services.update_template(template, data) if template else services.create_template(data)
+                db.session.commit()
+                flash(_("Template saved (version %(v)s).", v=template.version), "success")
+                return redirect(url_for(".template_editor", template_id=template.id), 303)
+            if "items" in errors:
+                errors["items"] = [_("Give at least one item (at most 100).")]
+            errors, row_errors = editor.row_errors(errors)
+    status = 422 if errors or row_errors else 200
+    return render_template("compliance/template_form.html", template=template, form=form, errors=errors,
+                           row_errors=row_errors, owners=OWNERS, rows=rows + [editor.BLANK_ROW],
+                           blank_row=editor.BLANK_ROW, picker=picker, weekdays=editor.weekday_names(),
+                           months=editor.month_names(), audience=_audience(template)), status
 
 
-def _template_form() -> dict:
-    form = request.form
-    items = []
-    for n in range(int(form.get("rows", 0) or 0)):
-        title = (form.get(f"items-{n}-title") or "").strip()
-        if not title:
-            continue  # a blank row is an unused slot
-        items.append({"title": title, "due_days": form.get(f"items-{n}-due_days") or 0,
-                      "owner": form.get(f"items-{n}-owner") or "employee",
-                      "requires_evidence": form.get(f"items-{n}-requires_evidence") == "yes",
-                      "requires_attestation": form.get(f"items-{n}-requires_attestation") == "yes",
-                      "instructions": form.get(f"items-{n}-instructions") or None,
-                      "attestation_text": form.get(f"items-{n}-attestation_text") or None})
-    return {"name": form.get("name", ""), "items": items, "recurrence": form.get("recurrence") or None,
-            "assign_on": form.get("assign_on") or "manual"}
+def _audience(template) -> dict | None:
+    """What the assign form offers: counts, filter choices, and the people a search found."""
+    if template is None:
+        return None
+    q = (request.args.get("q") or "").strip()[:100]
+    everyone = db.session.scalar(sa.select(sa.func.count()).select_from(
+        assigning.audience_query({"all": True}).subquery()))
+    return {**assigning.audience_options(), "everyone": everyone, "q": q,
+            "found": assigning.search(q) if q else [], "limit": assigning.SEARCH_LIMIT}
 
 
 @bp.post("/templates/<uuid:template_id>/assign")
@@ -184,24 +186,18 @@ def assign(template_id):
     if not _manager():
         abort(403)
     try:
-        made = services.assign_by_ids(g.tenant, template_id, _uuids(request.form.getlist("employee_ids")))
+        outcome = assigning.assign_audience(g.tenant, template_id, editor.posted_audience(), created_by=g.user.id)
     except DomainError as exc:
         db.session.rollback()
         flash(_messages(exc), "error")
-        return redirect(url_for(".template_editor", template_id=template_id), 303)
+        return redirect(url_for(".template_editor", template_id=template_id, _anchor="assign"), 303)
     db.session.commit()
-    flash(_("%(n)s checklists assigned.", n=len(made)), "success")
+    if isinstance(outcome, BackgroundJob):
+        flash(ngettext("%(num)s checklist is being assigned in the background.",
+                       "%(num)s checklists are being assigned in the background.", outcome.progress_total), "success")
+    else:
+        flash(ngettext("%(num)s checklist assigned.", "%(num)s checklists assigned.", len(outcome)), "success")
     return redirect(url_for(".index"), 303)
-
-
-def _uuids(values) -> list[uuid.UUID]:
-    try:
-        ids = [uuid.UUID(v) for v in values]
-    except ValueError:
-        raise Invalid({"employee_ids": [_("Unknown employee.")]}) from None
-    if not ids:
-        raise Invalid({"employee_ids": [_("Choose at least one employee.")]})
-    return ids
 
 
 # --- The private calendar feed (no login: the token is the key)

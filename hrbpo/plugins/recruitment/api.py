@@ -193,7 +193,8 @@ def get_application(application_id):
 @blp.alt_response(409, description="The application is already hired or rejected")
 def move_application(data, application_id):
     """Move to another stage (with an optional note). A `hired` stage hires
-    (today), a `rejected` stage rejects (the note is the reason)."""
+    (today), a `rejected` stage rejects: the note is the reason and is then
+    required (422 with `errors.note` without one)."""
     application = services.get_application(application_id)
     services.move(application, services.get_stage(data["stage_id"]), data.get("note"))
     db.session.commit()
@@ -232,7 +233,8 @@ def hire_application(data, application_id):
 @blp.arguments(InterviewSchema)
 @blp.response(201, InterviewSchema)
 def schedule_interview(data, application_id):
-    """Schedule an interview; `interviewer_ids` are user ids of this tenant."""
+    """Schedule an interview; `interviewer_ids` are user ids of this tenant.
+    `scheduled_at` must be in the future (422 with `errors.scheduled_at` otherwise)."""
     interview = interviews.schedule_interview(services.get_application(application_id), data)
     db.session.commit()
     return interview

@@ -29,6 +29,13 @@ class PublicApplySchema(Schema):
     phone = text(40, allow_none=True)
     consent = ma.fields.Boolean(load_default=False)
 
+    @ma.pre_load
+    def _blank_phone_is_none(self, data, **kwargs):
+        # A browser sends the untouched optional field as "".
+        if isinstance(data, dict) and isinstance(data.get("phone"), str) and not data["phone"].strip():
+            data = {**data, "phone": None}
+        return data
+
 
 @bp.url_value_preprocessor
 def _enter_tenant(endpoint, values):

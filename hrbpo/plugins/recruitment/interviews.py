@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import joinedload
 
-from hrbpo.plugin_api import Conflict, Forbidden, Invalid, Membership, NotFound, User, audit, current_tenant, db, utcnow
+from hrbpo.plugin_api import (N_, Conflict, Forbidden, Invalid, Membership, NotFound, User, audit, current_tenant, db,
+                              utcnow)
 from hrbpo.plugins.recruitment.models import Application, Interview, Panelist, Scorecard
 from hrbpo.plugins.recruitment.services import uuid_or_404
 
@@ -20,6 +21,8 @@ def _tenant_user_ids(user_ids) -> set:
 def schedule_interview(application: Application, data: dict) -> Interview:
     if application.stage.is_final:
         raise Conflict(f"The application is {application.stage.kind}; no more interviews.")
+    if data["scheduled_at"] <= utcnow():
+        raise Invalid({"scheduled_at": [N_("Choose a time in the future.")]})
     ids = list(dict.fromkeys(data["interviewer_ids"]))
     unknown = [str(i) for i in ids if i not in _tenant_user_ids(ids)]
     if unknown:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import joinedload
 
-from hrbpo.plugin_api import (Conflict, Employee, Invalid, NotFound, TenantModule, audit, create_employee,
+from hrbpo.plugin_api import (N_, Conflict, Employee, Invalid, NotFound, TenantModule, audit, create_employee,
                               current_tenant, db, emit_event, files, get_or_404, module_settings, normalise_email,
                               utcnow)
 from hrbpo.plugins.recruitment import defaults
@@ -273,11 +273,13 @@ def get_stage(stage_id) -> Stage:
 
 def move(application: Application, stage: Stage, note=None) -> Application:
     """Move to `stage`. Moving into a hired stage hires (today), into a
-    rejected stage rejects (the note is the reason)."""
+    rejected stage rejects (the note is the reason, so it is required)."""
     if stage.kind == "hired":
         return hire(application, utcnow().date(), note=note, stage=stage)
     if stage.kind == "rejected":
-        return reject(application, note or "Rejected", stage=stage)
+        if not (note or "").strip():
+            raise Invalid({"note": [N_("Give the reason for rejecting.")]})
+        return reject(application, note.strip()[:200], stage=stage)
     before = application.stage.name
     db.session.add(application.move_to(stage, _actor(), note))
     db.session.flush()

@@ -20,6 +20,7 @@ from hrbpo.plugins.recruitment.schemas import CandidateSchema, JobSchema, Scorec
 
 bp = Blueprint("recruitment_pages", __name__, template_folder="templates", static_folder="static")
 MANAGE = "recruitment.manage"
+OTHER_REASON = "_other"  # the reject form's "another reason" choice: the text field says which
 CRITERIA = ("skills", "experience", "communication", "culture_add")
 
 
@@ -53,8 +54,9 @@ def _done(message, target):
 
 def _failed(exc: DomainError, target):
     db.session.rollback()
-    details = [f"{k}: {' '.join(form_message(m) for m in v)}" for k, v in (exc.errors or {}).items()]
-    flash(" ".join([form_message(exc.detail), *details]).strip(), "error")
+    # The messages are sentences that say what to fix: field names would add nothing a reader knows.
+    details = [form_message(m) for found in (exc.errors or {}).values() for m in found]
+    flash(" ".join(details or [form_message(exc.detail)]), "error")
     return redirect(target, 303)
 
 
@@ -185,7 +187,8 @@ def application(application_id):
     return render_template("recruitment/application.html", application=application,
                            history=services.history(application), interviews=application.interviews,
                            offers=application.offers, stages=services.stages(), users=users,
-                           emails=dict(users), reasons=services.rejection_reasons())
+                           emails=dict(users), reasons=services.rejection_reasons(),
+                           other_reason=OTHER_REASON)
 
 
 def _application_action(application_id, work, message):
@@ -214,24 +217,39 @@ def move(application_id):
 @bp.post("/applications/<uuid:application_id>/reject")
 @requires(MANAGE)
 def reject(application_id):
-    reason = (request.form.get("reason_other") or request.form.get("reason") or "").strip()
+    chosen = request.form.get("reason", "")
+    reason = (request.form.get("reason_other") or ("" if chosen == OTHER_REASON else chosen)).strip()
     if not reason:
         flash(_("Choose or write a reason."), "error")
         return redirect(url_for(".application", application_id=application_id), 303)
     return _application_action(application_id, lambda a: services.reject(a, reason[:200]), _("Rejected."))
 
 
+def _hire_date():
+    try:
+        return datetime.strptime(request.values.get("hire_date", ""), "%Y-%m-%d").date()
+    except ValueError:
+        raise Invalid({"hire_date": [_("Give the first working day (YYYY-MM-DD).")]})
+
+
+@bp.get("/applications/<uuid:application_id>/hire")
+@requires(MANAGE)
+def confirm_hire(application_id):
+    """Hiring cannot be undone: the candidate's page asks here first (a plain GET, no JavaScript)."""
+    application = services.get_application(application_id)
+    try:
+        application.ensure_movable()
+        hire_date = _hire_date()
+    except DomainError as exc:
+        return _failed(exc, url_for(".application", application_id=application_id))
+    return render_template("recruitment/hire_confirm.html", application=application, hire_date=hire_date)
+
+
 @bp.post("/applications/<uuid:application_id>/hire")
 @requires(MANAGE)
 def hire(application_id):
-    def work(application):
-        try:
-            hire_date = datetime.strptime(request.form.get("hire_date", ""), "%Y-%m-%d").date()
-        except ValueError:
-            raise Invalid({"hire_date": [_("Give the first working day (YYYY-MM-DD).")]})
-        services.hire(application, hire_date)
-
-    return _application_action(application_id, work, _("Hired: the employee record was created."))
+    return _application_action(application_id, lambda a: services.hire(a, _hire_date()),
+                               _("Hired: the employee record was created."))
 
 
 @bp.post("/applications/<uuid:application_id>/interviews")

@@ -108,6 +108,15 @@ def test_window_create_page_shows_errors(app, ben, open_window):
         "ends_on": "2027-01-31", "coverage_starts_on": "2027-02-01", "plan_ids": [medical["id"]]})
     assert r.status_code == 303
     assert ben.kit.hr.get(ben.url("/windows")).get_json()["total"] == 2
+    # The open window runs until day 10: another open window starting then is refused beside its start.
+    today = date.today()
+    r = web.post("/t/ben-a/benefits/windows", data={
+        "csrf_token": csrf(page), "name": "Overlap", "kind": "open", "starts_on": str(today + timedelta(days=10)),
+        "ends_on": str(today + timedelta(days=12)), "coverage_starts_on": str(today + timedelta(days=40)),
+        "plan_ids": [medical["id"]]})
+    assert r.status_code == 422
+    assert _errors(r.get_data(as_text=True)) == {
+        "starts_on": "Another window of this kind is open on some of these days: choose dates outside it."}
 
 
 def _pdf_text(data: bytes) -> str:

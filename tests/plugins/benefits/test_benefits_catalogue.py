@@ -116,6 +116,30 @@ def test_window_patch_and_its_refusals(ben, open_window):
     assert "benefits.window.update" in _actions(ben)
 
 
+def test_overlapping_windows_of_one_kind_are_refused(ben, open_window):
+    window, medical, dental = open_window
+    today = date.today()
+    body = {"name": "Second open enrolment", "kind": "open", "starts_on": str(today + timedelta(days=10)),
+            "ends_on": str(today + timedelta(days=15)), "coverage_starts_on": str(today + timedelta(days=30)),
+            "plan_ids": [dental["id"]]}
+    r = ben.kit.hr.post(ben.url("/windows"), json=body)  # day 10 is the first window's last day
+    assert r.status_code == 422, r.get_json()
+    assert list(r.get_json()["errors"]) == ["starts_on"] and "Open enrolment" in r.get_json()["detail"]
+    later = ben.kit.hr.post(ben.url("/windows"), json={**body, "starts_on": str(today + timedelta(days=11))})
+    assert later.status_code == 201, later.get_json()
+    r = ben.kit.hr.patch(ben.url(f"/windows/{later.get_json()['id']}"), json={"starts_on": str(today + timedelta(days=9))})
+    assert r.status_code == 422 and list(r.get_json()["errors"]) == ["starts_on"]
+    # One employee's windows of a kind may run together for different plans, not for the same one.
+    personal = {**body, "kind": "life_event", "employee_id": ben.kit.employee_id, "starts_on": str(today)}
+    assert ben.kit.hr.post(ben.url("/windows"), json={**personal, "plan_ids": [medical["id"]]}).status_code == 201
+    assert ben.kit.hr.post(ben.url("/windows"), json={**personal, "plan_ids": [dental["id"]]}).status_code == 201
+    assert ben.kit.hr.post(ben.url("/windows"), json={**personal, "plan_ids": [medical["id"]]}).status_code == 422
+    # A window closed early no longer counts.
+    assert ben.kit.hr.post(ben.url(f"/windows/{window['id']}/close")).status_code == 200
+    assert ben.kit.hr.post(ben.url("/windows"), json={**body, "name": "Redo", "starts_on": str(today),
+                                                          "ends_on": str(today + timedelta(days=5))}).status_code == 201
+
+
 def test_window_coverage_must_fall_in_the_plans_year(ben):
     plan = ben.plan(plan_year_starts_on="2030-01-01", plan_year_ends_on="2030-12-31")
     today = date.today()

@@ -284,7 +284,8 @@ def test_other_lists_have_constant_statement_counts(ben, count_queries):
     counts = []
     for n in range(2):
         plan = ben.plan(name=f"Plan {n}")
-        ben.window([plan["id"]], name=f"W{n}")
+        ben.window([plan["id"]], name=f"W{n}", starts=12 * n - 1, ends=12 * n + 10,  # open windows never overlap
+                   coverage_starts_on=str(date.today() + timedelta(days=40)))
         ben.kit.employee.post(ben.url("/life-events"), data={"kind": "marriage", "event_date": str(date.today())},
                               content_type="multipart/form-data")
         with count_queries() as q:

@@ -38,20 +38,53 @@ def test_hr_dashboard_and_template_editor(app, acme):
     form = browser.get("/t/acme/compliance/templates/new").get_data(as_text=True)
     assert 'for="items-0-title"' in form
     r = browser.post("/t/acme/compliance/templates/new", data={
-        "csrf_token": csrf(form), "rows": "3", "name": "Yearly training", "recurrence": "FREQ=YEARLY",
-        "assign_on": "manual", "items-0-title": "Harassment course", "items-0-due_days": "30",
-        "items-0-owner": "employee"})
+        "csrf_token": csrf(form), "rows": "1", "name": "Yearly training", "repeat": "yearly", "interval": "1",
+        "month": "3", "monthday": "15", "assign_on": "manual", "items-0-title": "Harassment course",
+        "items-0-due_days": "30", "items-0-owner": "employee"})
     assert r.status_code == 303
     created = [x for x in acme.hr.get(acme.url("/compliance/templates")).get_json()["items"]
                if x["name"] == "Yearly training"][0]
-    assert created["recurrence"] == "FREQ=YEARLY" and created["items"][0]["due_days"] == 30
-    r = browser.post("/t/acme/compliance/templates/new", data={"csrf_token": csrf(form), "rows": "3", "name": "Bad",
-                                                               "recurrence": "FREQ=NEVER", "items-0-title": "x"})
-    assert r.status_code == 422
+    assert created["recurrence"] == "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15" and created["items"][0]["due_days"] == 30
     r = browser.post(f"/t/acme/compliance/templates/{created['id']}/assign",
-                     data={"csrf_token": csrf(form), "employee_ids": [acme.employee_id]})
+                     data={"csrf_token": csrf(form), "audience": "pick", "employee_ids": [acme.employee_id]})
     assert r.status_code == 303
     assert acme.hr.get(acme.url(f"/compliance/checklists?template_id={created['id']}")).get_json()["total"] == 1
+
+
+def test_template_editor_keeps_the_form_on_error_and_takes_any_number_of_items(app, acme):
+    browser = web(app, "hr@acme.test", "acme")
+    form = browser.get("/t/acme/compliance/templates/new").get_data(as_text=True)
+    assert 'name="recurrence"' not in form and 'name="repeat"' in form  # a picker, no raw RRULE box
+    body = {"csrf_token": csrf(form), "name": "Quarterly", "repeat": "monthly", "interval": "3", "monthday": "-1",
+            "weekday": "MO", "month": "1", "rows": "5", "items-3-remove": "yes",
+            **{f"items-{n}-title": f"Step {n}" for n in range(5)}, **{f"items-{n}-due_days": "2" for n in range(5)}}
+    # "Add item" without JavaScript: the form again, a blank row more, nothing saved.
+    r = browser.post("/t/acme/compliance/templates/new", data={**body, "add_item": "1"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and page.count('class="compliance-item-row"') == 4 + 1 + 1  # kept, blank, template
+    assert 'value="Step 4"' in page and 'value="Step 3"' not in page
+    assert acme.hr.get(acme.url("/compliance/templates")).get_json()["total"] == 0
+    # An error: every field kept, the message beside the field, in words.
+    r = browser.post("/t/acme/compliance/templates/new", data={**body, "items-1-due_days": "9999"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'value="Quarterly"' in page and 'value="Step 4"' in page
+    assert 'id="items-1-due_days-error">Must be from 0 to 3650.</span>' in page
+    assert '<option value="-1" selected>' in page and "Traceback" not in page and "RRULE:" not in page
+    r = browser.post("/t/acme/compliance/templates/new", data=body)
+    assert r.status_code == 303
+    saved = acme.hr.get(acme.url("/compliance/templates")).get_json()["items"][0]
+    assert saved["recurrence"] == "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1"
+    assert [i["title"] for i in saved["items"]] == ["Step 0", "Step 1", "Step 2", "Step 4"]
+    assert "<td>Every 3 months on the last day</td>" in browser.get("/t/acme/compliance/templates").get_data(as_text=True)
+    # A rule the picker cannot show (set through the API) is kept as it is.
+    rule = "DTSTART:20250101T000000\nRRULE:FREQ=MONTHLY"
+    assert acme.hr.patch(acme.url(f"/compliance/templates/{saved['id']}"), json={"recurrence": rule}).status_code == 200
+    page = browser.get(f"/t/acme/compliance/templates/{saved['id']}").get_data(as_text=True)
+    r = browser.post(f"/t/acme/compliance/templates/{saved['id']}", data={
+        "csrf_token": csrf(page), "name": "Quarterly", "repeat": "custom", "recurrence_custom": rule,
+        "rows": "1", "items-0-title": "Renamed", "items-0-due_days": "1"})
+    assert r.status_code == 303
+    assert acme.hr.get(acme.url(f"/compliance/templates/{saved['id']}")).get_json()["recurrence"] == rule
 
 
 def test_employee_cannot_open_template_editor(app, acme):

@@ -276,3 +276,14 @@ def test_rejection_reasons_and_settings(rec):
     r = rec.hr.put(rec.url("/recruitment/settings"), json={"retention_days": 30})
     assert r.status_code == 200 and r.get_json()["retention_days"] == 30
     assert rec.hr.put(rec.url("/recruitment/settings"), json={"retention_days": 0}).status_code == 422
+
+
+def test_moving_to_the_rejected_stage_needs_a_reason(rec, open_job, apply_to, stage_of):
+    application = apply_to(rec, open_job(rec)["id"])
+    url = rec.url(f"/recruitment/applications/{application['id']}/move")
+    rejected = stage_of(rec, "rejected")
+    for body in ({"stage_id": rejected["id"]}, {"stage_id": rejected["id"], "note": None}):
+        r = rec.hr.post(url, json=body)
+        assert r.status_code == 422 and list(r.get_json()["errors"]) == ["note"], r.get_json()
+    r = rec.hr.post(url, json={"stage_id": rejected["id"], "note": "Position filled"})
+    assert r.status_code == 200 and r.get_json()["rejection_reason"] == "Position filled"

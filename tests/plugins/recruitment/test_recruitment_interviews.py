@@ -1,7 +1,7 @@
 """Interviews, iCalendar invites and scorecards."""
 from icalendar import Calendar
 
-WHEN = "2026-03-02T10:00:00+01:00"
+WHEN = "2030-03-02T10:00:00+01:00"
 
 
 def _interview(kit, application_id, *user_ids):
@@ -15,12 +15,12 @@ def test_schedule_and_invite(rec, open_job, apply_to):
     application = apply_to(rec, open_job(rec)["id"])
     interview = _interview(rec, application["id"], rec.employee.user["id"], rec.hr.user["id"])
     assert set(interview["interviewer_ids"]) == {rec.employee.user["id"], rec.hr.user["id"]}
-    assert interview["scheduled_at"].startswith("2026-03-02T09:00:00")
+    assert interview["scheduled_at"].startswith("2030-03-02T09:00:00")
     r = rec.hr.get(rec.url(f"/recruitment/interviews/{interview['id']}/invite.ics"))
     assert r.status_code == 200 and r.mimetype == "text/calendar"
     event = Calendar.from_ical(r.data).walk("VEVENT")[0]
     assert str(event["uid"]) == f"interview-{interview['id']}@hrbpo"
-    assert event.decoded("dtstart").isoformat().startswith("2026-03-02T09:00:00")
+    assert event.decoded("dtstart").isoformat().startswith("2030-03-02T09:00:00")
     attendees = {str(a) for a in event.get("attendee")}
     assert attendees == {"mailto:hr@acme.test", "mailto:emp@acme.test"}
     assert "Ada Lovelace" in str(event["summary"])
@@ -89,3 +89,11 @@ def test_no_interviews_for_final_applications(rec, open_job, apply_to):
     r = rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/interviews"),
                     json={"scheduled_at": WHEN, "interviewer_ids": [rec.hr.user["id"]]})
     assert r.status_code == 409
+
+
+def test_an_interview_in_the_past_is_refused(rec, open_job, apply_to):
+    application = apply_to(rec, open_job(rec)["id"])
+    url = rec.url(f"/recruitment/applications/{application['id']}/interviews")
+    r = rec.hr.post(url, json={"scheduled_at": "2020-01-06T10:00:00Z", "interviewer_ids": [rec.hr.user["id"]]})
+    assert r.status_code == 422 and r.get_json()["errors"] == {"scheduled_at": ["Choose a time in the future."]}
+    assert rec.hr.get(rec.url(f"/recruitment/applications/{application['id']}")).get_json()["interviews"] == []

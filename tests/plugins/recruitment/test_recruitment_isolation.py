@@ -10,7 +10,7 @@ def world(rec, other, open_job, apply_to):
     job = open_job(rec)
     application = apply_to(rec, job["id"])
     interview = rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/interviews"),
-                            json={"scheduled_at": "2026-03-02T10:00:00Z", "interviewer_ids": [rec.hr.user["id"]]})
+                            json={"scheduled_at": "2030-03-02T10:00:00Z", "interviewer_ids": [rec.hr.user["id"]]})
     offer = rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/offers"), json={"salary": "1"})
     return {"job": job, "application": application, "interview": interview.get_json(), "offer": offer.get_json()}
 
@@ -26,7 +26,7 @@ def test_other_tenants_ids_are_404(world, rec, other, open_job, stage_of):
         ("post", f"/applications/{app_}/move", {"stage_id": stage_of(other, "interview")["id"]}),
         ("post", f"/applications/{app_}/reject", {"reason": "x"}),
         ("post", f"/applications/{app_}/hire", {"hire_date": "2026-01-01"}),
-        ("post", f"/applications/{app_}/interviews", {"scheduled_at": "2026-03-02T10:00:00Z",
+        ("post", f"/applications/{app_}/interviews", {"scheduled_at": "2030-03-02T10:00:00Z",
                                                       "interviewer_ids": [other.hr.user["id"]]}),
         ("post", f"/applications/{app_}/offers", {"salary": "1"}),
         ("post", f"/offers/{offer}/send", None),

@@ -22,6 +22,11 @@ def test_pages_render_and_forms_work(rec, open_job, apply_to, signed_in, stage_o
     assert r.status_code == 200 and "Interview" in r.get_data(as_text=True)
     # Schedule an interview in the tenant's time zone, then score it.
     r = page.post(f"{base}/applications/{application['id']}/interviews",
+                  {"scheduled_at": "2020-05-01T09:30", "interviewer_ids": rec.hr.user["id"]})
+    assert r.status_code == 303  # refused: said on the profile, in words
+    assert "Choose a time in the future." in page.get(r.headers["Location"]).get_data(as_text=True)
+    assert rec.hr.get(rec.url("/recruitment/interviews")).get_json()["items"] == []
+    r = page.post(f"{base}/applications/{application['id']}/interviews",
                   {"scheduled_at": "2030-05-01T09:30", "interviewer_ids": rec.hr.user["id"]})
     assert r.status_code == 303
     interview = rec.hr.get(rec.url("/recruitment/interviews")).get_json()["items"][0]
@@ -155,3 +160,16 @@ def test_default_stages_and_reasons_show_in_the_page_language_and_stay_defaults(
     assert "Not enough experience" in reasons
     board = page.get(f"/t/{rec.slug}/recruitment/jobs/{job['id']}").get_data(as_text=True)
     assert "Tilbud og lønn" in board and "Søkt" in board
+
+
+def test_move_never_defaults_to_a_step_back(rec, open_job, apply_to, signed_in, stage_of):
+    job = open_job(rec)
+    application = apply_to(rec, job["id"])
+    offer = stage_of(rec, "offer")
+    assert rec.hr.post(rec.url(f"/recruitment/applications/{application['id']}/move"),
+                       json={"stage_id": offer["id"]}).status_code == 200
+    page = signed_in("hr@acme.test")
+    for path in (f"/jobs/{job['id']}", f"/applications/{application['id']}"):
+        html = page.get(f"/t/{rec.slug}/recruitment{path}").get_data(as_text=True)
+        select = re.search(r'<select id="(?:move-[^"]+|m-stage)" name="stage_id" required>(.*?)</select>', html, re.S)
+        assert select and re.findall(r"<option[^>]*selected[^>]*>([^<]*)", select.group(1)) == ["Choose…"], path
