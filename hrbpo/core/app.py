@@ -86,8 +86,11 @@ def _init_api(app, registry):
             "hrbpo HTTP API v1. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token. "
             "Errors are application/problem+json. Another tenant's resources answer 404. Lists take "
             "?page=&per_page= (per_page above 200 is capped at 200). POST requests may carry an "
-            "Idempotency-Key header: a repeat with the same key and body returns the first response; the "
-            "same key with a different body answers 422. Operators working on a tenant's URLs should send "
+            "Idempotency-Key header (per user, up to 255 characters): the first request claims the key before it "
+            "runs, so any number of concurrent requests with one key have exactly one effect. While it runs, a "
+            "repeat answers 409 with Retry-After; afterwards a repeat with the same key and body returns the "
+            "first response (with Idempotent-Replayed: true). A first request that fails (not 2xx) releases the "
+            "key for a retry. The same key with a different method, path or body answers 422. Operators working on a tenant's URLs should send "
             "X-Hrbpo-Reason: the audit log then records them as acting as its HR admin, with that reason. "
             "Tokens need no second factor: two-factor sign-in guards browser sessions."
         )},
