@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from hrbpo.core import audit
 from hrbpo.core.auth.models import Membership, User
-from hrbpo.core.db import db, utcnow
+from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.errors import Conflict, Forbidden, Invalid, NotFound
 from hrbpo.core.people.services import current_tenant
 from hrbpo.plugins.recruitment.models import Application, Interview, Panelist, Scorecard
@@ -113,7 +113,7 @@ def save_scorecard(interview: Interview, user, data: dict) -> tuple[Scorecard, b
     if created:
         card = Scorecard(interview_id=interview.id, interviewer_id=user.id)
         db.session.add(card)
-    elif card.submitted:
+    elif lock(card).submitted:
         raise Conflict("The scorecard was submitted; it can no longer change.")
     card.ratings, card.recommendation, card.notes = data["ratings"], data["recommendation"], data.get("notes")
     if data.get("submit", True):

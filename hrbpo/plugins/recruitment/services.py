@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from hrbpo.core import audit, files
 from hrbpo.core.auth.services import normalise_email
-from hrbpo.core.db import db, get_or_404, utcnow
+from hrbpo.core.db import db, get_or_404, lock, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import create_employee, current_tenant
@@ -176,7 +176,7 @@ def update_job(job: Job, changes: dict) -> Job:
 
 def change_status(item: Job | Offer, action: str) -> Job | Offer:
     """Take a workflow step of a job or offer (409 when it is the wrong one), audited."""
-    before = item.transition(action)
+    before = lock(item).transition(action)
     db.session.flush()
     audit.record(f"recruitment.{type(item).__name__.lower()}.{action}", item, {"status": [before, item.status]})
     return item
@@ -283,7 +283,7 @@ def move(application: Application, stage: Stage, note=None) -> Application:
         return hire(application, utcnow().date(), note=note, stage=stage)
     if stage.kind == "rejected":
         return reject(application, note or "Rejected", stage=stage)
-    before = application.stage.name
+    before = lock(application).stage.name
     db.session.add(application.move_to(stage, _actor(), note))
     db.session.flush()
     audit.record("recruitment.application.move", application, {"stage": [before, stage.name], "note": note})
@@ -292,7 +292,7 @@ def move(application: Application, stage: Stage, note=None) -> Application:
 
 def reject(application: Application, reason: str, stage=None) -> Application:
     stage = stage or _stage_of_kind("rejected")
-    before = application.stage.name
+    before = lock(application).stage.name
     db.session.add(application.move_to(stage, _actor(), reason))
     application.rejection_reason = reason
     db.session.flush()
@@ -304,7 +304,7 @@ def hire(application: Application, hire_date, note=None, stage=None) -> Applicat
     """Move to the hired stage and create the employee in core, which fires
     `employee_hired` so other modules (onboarding, benefits) react."""
     stage = stage or _stage_of_kind("hired")
-    before = application.stage.name
+    before = lock(application).stage.name
     application.ensure_movable()
     candidate, job = application.candidate, application.job
     employee = create_employee({
@@ -342,7 +342,7 @@ def attach_resume(candidate: Candidate, upload) -> Candidate:
 
 
 def make_offer(application: Application, data: dict) -> Offer:
-    if application.stage.is_final:
+    if lock(application).stage.is_final:
         raise Conflict(f"The application is {application.stage.kind}; no offers.")
     offer = Offer(application_id=application.id, salary=data["salary"],
                   currency=data.get("currency") or current_tenant().currency, start_date=data.get("start_date"),
