@@ -285,10 +285,12 @@ def end_read_only_transaction(exc=None):
         session.commit()
 
 
-def lock(obj):
+def lock(obj, shared=False):
     """Hold `obj`'s row until the transaction ends and reload it: a state
     transition calls this first, so its checks see what is committed now and
-    no concurrent request changes the row before this one commits.
+    no concurrent request changes the row before this one commits. `shared`
+    is for a row the transition only depends on (an open window): sharers
+    pass each other, a transition of that row waits for them (FOR SHARE).
 
     PostgreSQL: SELECT … FOR UPDATE (a concurrent lock waits for our commit,
     then reads our result). SQLite locks the whole database for a writer but
@@ -306,7 +308,7 @@ def lock(obj):
         # before the wait (PostgreSQL's EvalPlanQual) and lose an eager relation.
         state = sa.inspect(obj)
         key = sa.and_(*(column == value for column, value in zip(state.mapper.primary_key, state.identity)))
-        session.execute(sa.select(*state.mapper.primary_key).where(key).with_for_update())
+        session.execute(sa.select(*state.mapper.primary_key).where(key).with_for_update(read=shared))
     session.refresh(obj)
     return obj
 

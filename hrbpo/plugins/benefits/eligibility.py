@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from hrbpo.core import audit
-from hrbpo.core.db import db, get_or_404, utcnow
+from hrbpo.core.db import db, get_or_404, lock, utcnow
 from hrbpo.core.errors import Conflict
 from hrbpo.core.people.models import Employee
 from hrbpo.plugins.benefits import catalogue, notices, services
@@ -145,7 +145,7 @@ def to_review():
 
 def review(change_id) -> EligibilityChange:
     """HR has seen the change (and, say, told the employee about continuation cover)."""
-    change = get_or_404(EligibilityChange, change_id, "Eligibility change not found.")
+    change = lock(get_or_404(EligibilityChange, change_id, "Eligibility change not found."))
     if change.reviewed_at is not None:
         raise Conflict("This eligibility change was already reviewed.")
     change.reviewed_at, change.reviewed_by = utcnow(), services.actor_id()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from hrbpo.core import audit
-from hrbpo.core.db import db, utcnow
+from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.errors import Conflict, Invalid
 from hrbpo.core.people.models import Employee
 from hrbpo.plugins.benefits import catalogue, notices
@@ -52,7 +52,7 @@ def life_event_query(employee_id=None, status=None):
 
 def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
     """Approve (opening the employee's window) or reject a pending life event."""
-    if event.status != "pending":
+    if lock(event).status != "pending":
         raise Conflict(f"This life event was already {event.status}.")
     if approve:
         days = life_event_days(event.kind)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from hrbpo.core import audit
-from hrbpo.core.db import db, get_or_404, utcnow
+from hrbpo.core.db import db, get_or_404, lock, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.services import current_tenant
@@ -172,9 +172,11 @@ def dependent_query(employee_id):
 
 def enrollment_target(window_id, employee_id, access) -> tuple[Window, Employee]:
     """The window and employee of a submission, checked: the employee is the
-    caller (or HR acts for them), the window is theirs and open today."""
-    employee = employee_for(employee_id, access)
-    window = window_for(window_id, None if access.can("benefits.manage") else employee.id)
+    caller (or HR acts for them), the window is theirs and open today. Both
+    rows stay as checked until the submission commits (closing the window or
+    terminating the employee waits for it)."""
+    employee = lock(employee_for(employee_id, access), shared=True)
+    window = lock(window_for(window_id, None if access.can("benefits.manage") else employee.id), shared=True)
     if window.employee_id not in (None, employee.id):
         raise Invalid({"window_id": ["This window belongs to another employee."]})
     if employee.status == "terminated":
