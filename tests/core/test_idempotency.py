@@ -147,3 +147,15 @@ def test_the_views_commit_marks_the_claim_committed(tenant_a, monkeypatch):
         db.session.scalars(sa.select(IdempotencyRecord.state)).all()) or response)
     r = tenant_a.hr.post(tenant_a.url("/employees"), json=NEW, headers={"Idempotency-Key": "mark"})
     assert r.status_code == 201 and states == ["committed"]
+
+
+def test_a_claim_the_database_cannot_settle_keeps_the_response(tenant_a, monkeypatch):
+    def gone():
+        raise sa.exc.OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    headers = {"Idempotency-Key": "outage"}
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "rollback", gone)
+        assert tenant_a.hr.post(tenant_a.url("/employees"), json=NEW, headers=headers).status_code == 201
+    _is_problem(tenant_a.hr.post(tenant_a.url("/employees"), json=NEW, headers=headers), 409)
+    assert _employees_and_creates(tenant_a) == (2, 2)

@@ -136,12 +136,16 @@ def remember(response):
     claim = g.pop("idempotency", None)
     if claim is None:
         return response
-    db.session.rollback()  # whatever the view left uncommitted is not part of its effect
-    if 200 <= response.status_code < 300:
-        db.session.execute(
-            sa.update(IdempotencyRecord).where(IdempotencyRecord.id == claim.id)
-            .values(state=DONE, status=response.status_code, mimetype=response.mimetype, body=response.get_data()))
-    else:
-        db.session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.id == claim.id))
-    db.session.commit()
+    try:
+        db.session.rollback()  # whatever the view left uncommitted is not part of its effect
+        if 200 <= response.status_code < 300:
+            db.session.execute(sa.update(IdempotencyRecord).where(IdempotencyRecord.id == claim.id).values(
+                state=DONE, status=response.status_code, mimetype=response.mimetype, body=response.get_data()))
+        else:
+            db.session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.id == claim.id))
+        db.session.commit()
+    except sa.exc.DBAPIError:
+        # The database went away (the response may be its 503): never a 500
+        # here. The claim stays; a repeat answers 409 as for one in flight.
+        current_app.logger.warning("Idempotency-Key claim %s not settled", claim.id, exc_info=True)
     return response
