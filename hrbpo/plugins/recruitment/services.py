@@ -241,6 +241,7 @@ def apply(job: Job, candidate_data: dict, consent: bool, source="manual", resume
     """Put a candidate into the first stage of `job`'s pipeline."""
     if consent is not True:
         raise Invalid({"consent": ["The candidate must consent to the processing of their data."]})
+    lock(job, shared=True)  # closing the job waits for this application
     if public and job.status != "open":
         raise NotFound("Job not found.")
     if job.status == "closed":

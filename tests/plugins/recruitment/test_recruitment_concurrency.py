@@ -56,3 +56,19 @@ def test_concurrent_accept_and_decline_of_an_offer_decide_once(live_server, rec,
     decisions = [rec.hr.get(rec.url(f"/audit?action=recruitment.offer.{a}")).get_json()["total"]
                  for a in ("accept", "decline")]
     assert decisions == ([1, 0] if won == "accept" else [0, 1])
+
+
+def test_an_application_racing_the_jobs_close_lands_before_it_or_is_refused(live_server, rec, open_job):
+    for n in range(3):
+        job = open_job(rec, title=f"Engineer {n}")
+        close = _post(live_server, rec, f"/recruitment/jobs/{job['id']}/close", None)
+        apply = _post(live_server, rec, "/recruitment/applications", {
+            "job_id": job["id"], "consent": True,
+            "candidate": {"first_name": "Ada", "last_name": "Lovelace", "email": f"late{n}@example.com"}})
+        closed, applied = at_once(close, apply)
+        assert closed.status == 200 and applied.status in (201, 409)
+        if applied.status == 201:  # the close saw it: it comes first in the tenant's audit chain
+            events = rec.hr.get(rec.url("/audit?per_page=200")).get_json()["items"]
+            seq = {(e["action"], e["target_id"]): e["seq"] for e in events}
+            assert (seq[("recruitment.application.create", applied.json["id"])]
+                    < seq[("recruitment.job.close", job["id"])])
