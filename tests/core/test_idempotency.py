@@ -75,6 +75,15 @@ def test_keys_are_per_user(tenant_a, operator):
     assert r.status_code == 201 and r.get_json()["email"] == "op@a.test"
 
 
+def test_keys_are_per_tenant(tenant_a, tenant_b, operator):
+    headers = {"Idempotency-Key": "everywhere"}
+    for kit in (tenant_a, tenant_b):
+        r = operator.post(kit.url("/employees"), json=NEW, headers=headers)
+        assert r.status_code == 201 and "Idempotent-Replayed" not in r.headers
+    r = operator.post("/api/v1/tenants", json={"slug": "tenant-c", "name": "C"}, headers=headers)
+    assert r.status_code == 201  # outside any tenant: a scope of its own
+
+
 def test_failed_request_is_not_remembered(tenant_a):
     headers = {"Idempotency-Key": "key-3"}
     assert tenant_a.hr.post(tenant_a.url("/employees"), json={}, headers=headers).status_code == 422
@@ -103,6 +112,7 @@ def test_sixteen_concurrent_posts_with_one_key_have_one_effect(live_server, tena
     assert len(created) == 1
     for busy in (r for r in responses if r.status == 409):
         assert busy.headers["Content-Type"] == "application/problem+json" and busy.headers["Retry-After"] == "1"
+        assert busy.json["type"].endswith("/idempotency-key-in-use")
     assert _employees_and_creates(tenant_a) == (2, 2)
     after = post()
     assert after.status == 201 and after.json["id"] in created and after.headers["Idempotent-Replayed"] == "true"
@@ -111,7 +121,8 @@ def test_sixteen_concurrent_posts_with_one_key_have_one_effect(live_server, tena
 def _claim(kit, key, state, age=timedelta(0), body=b'{"x": 1}'):
     """A record as another request left it, for this exact request."""
     digest = hashlib.sha256(f"POST /api/v1/tenants/{kit.slug}/employees\n".encode() + body).hexdigest()
-    db.session.add(IdempotencyRecord(user_id=uuid.UUID(kit.hr.user["id"]), key=key, fingerprint=digest,
+    db.session.add(IdempotencyRecord(scope=uuid.UUID(kit.id), user_id=uuid.UUID(kit.hr.user["id"]), key=key,
+                                     fingerprint=digest,
                                      state=state, created_at=utcnow() - age))
     db.session.commit()
 
@@ -125,8 +136,7 @@ def test_a_duplicate_of_a_request_in_flight_is_409_with_retry_after(tenant_a):
     body = orjson.dumps(NEW)
     _claim(tenant_a, "busy", "in_flight", body=body)
     r = _post_raw(tenant_a, "busy", body)
-    _is_problem(r, 409)
-    assert r.headers["Retry-After"] == "1"
+    assert _is_problem(r, 409)["type"].endswith("/idempotency-key-in-use") and r.headers["Retry-After"] == "1"
     _is_problem(_post_raw(tenant_a, "busy", body + b" "), 422)  # another body is still another request
     assert _employees_and_creates(tenant_a) == (1, 1)
 

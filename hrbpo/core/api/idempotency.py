@@ -1,15 +1,16 @@
-"""`Idempotency-Key` on POST: exactly one effect per key and user.
+"""`Idempotency-Key` on POST: exactly one effect per key, user and tenant.
 
 A request first claims its key: it inserts the record `in_flight` and commits
 that alone, before the view runs, so of any number of concurrent requests with
-one key exactly one gets the claim (the unique (user, key) index decides, on
-PostgreSQL and on SQLite alike). The others answer 409 with Retry-After while
-the claim is in flight, and the stored first response once it is `done`. The
-view's own commit also moves the claim to `committed` in the same transaction,
-so a claim whose owner died can be told apart: `in_flight` past the lease took
-no effect and may be taken over; `committed` did and is never run again. A
-first attempt that fails (not 2xx) releases its claim. The same key with a
-different method, path or body is a client error (422)."""
+one key exactly one gets the claim (the unique (scope, user, key) index
+decides, on PostgreSQL and on SQLite alike). The others answer 409
+`idempotency-key-in-use` with Retry-After while the claim is in flight, and
+the stored first response once it is `done`. The view's own commit also moves
+the claim to `committed` in the same transaction, so a claim whose owner died
+can be told apart: `in_flight` past the lease took no effect and may be taken
+over; `committed` did and is never run again. A first attempt that fails (not
+2xx) releases its claim. The same key with a different method, path or body
+is a client error (422)."""
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, has_request_context, request
-from flask_smorest import abort as problem_abort
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hrbpo.core import tenancy
+from hrbpo.core.api.base import problem
 from hrbpo.core.db import TZDateTime, db, new_id, utcnow
 
 HEADER = "Idempotency-Key"
@@ -30,14 +32,20 @@ IN_FLIGHT, COMMITTED, DONE = "in_flight", "committed", "done"
 # this old belongs to a request that died before committing anything.
 LEASE = timedelta(minutes=5)
 RETRY_AFTER = "1"
+IN_USE = "idempotency-key-in-use"
+# The tenant of requests outside any tenant's URLs (a unique index treats NULLs as distinct).
+NO_TENANT = uuid.UUID(int=0)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class IdempotencyRecord(db.Model):
     __tablename__ = "idempotency_records"
-    __table_args__ = (sa.UniqueConstraint("user_id", "key"),)
+    __table_args__ = (sa.UniqueConstraint("scope", "user_id", "key"),)
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    # The tenant whose URL the key was used on, or NO_TENANT. Not `tenant_id`:
+    # keys are the caller's, looked up before and across tenants, so no row security.
+    scope: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(sa.String(255))
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
@@ -60,13 +68,14 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _claim(user_id, key: str, fingerprint: str) -> uuid.UUID | None:
+def _claim(scope, user_id, key: str, fingerprint: str) -> uuid.UUID | None:
     """Insert the in-flight record and commit it on its own; None when another
     request holds the key (a concurrent insert waits for the holder's commit)."""
     db.session.commit()  # ends what authentication read; nothing is pending yet
     claim_id = new_id()
     insert = _INSERT[db.session.get_bind().dialect.name](IdempotencyRecord).values(
-        id=claim_id, user_id=user_id, key=key, fingerprint=fingerprint, state=IN_FLIGHT, created_at=utcnow())
+        id=claim_id, scope=scope, user_id=user_id, key=key, fingerprint=fingerprint, state=IN_FLIGHT,
+        created_at=utcnow())
     claimed = db.session.execute(insert.on_conflict_do_nothing().returning(IdempotencyRecord.id)).first()
     db.session.commit()
     return claim_id if claimed else None
@@ -92,17 +101,17 @@ def replay():
         return None
     if len(key) > 255:
         abort(400, f"{HEADER} is longer than 255 characters.")
-    fingerprint, user_id = _fingerprint(), g.user.id
-    claim_id = _claim(user_id, key, fingerprint)
+    fingerprint, user_id, scope = _fingerprint(), g.user.id, tenancy.current_tenant_id() or NO_TENANT
+    claim_id = _claim(scope, user_id, key, fingerprint)
     if claim_id is not None:
         g.idempotency = Claim(claim_id)
         return None
     record = db.session.scalars(
-        sa.select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        sa.select(IdempotencyRecord).where(IdempotencyRecord.scope == scope,
+                                           IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
     ).first()
     if record is None:  # released by a failed holder in the meantime: the client may simply retry
-        problem_abort(409, message=f"A request with this {HEADER} just failed; retry.",
-                      headers={"Retry-After": RETRY_AFTER})
+        return _in_use(f"A request with this {HEADER} just failed; retry.")
     if record.fingerprint != fingerprint:
         abort(422, f"This {HEADER} was already used for a different request.")
     if record.state == DONE:
@@ -113,10 +122,13 @@ def replay():
         g.idempotency = Claim(record.id)
         return None
     if record.state == COMMITTED and record.created_at < utcnow() - LEASE:
-        problem_abort(409, message=f"The request with this {HEADER} took effect but its response was lost; "
-                                   "look the result up instead of retrying.")
-    problem_abort(409, message=f"A request with this {HEADER} is still in progress.",
-                  headers={"Retry-After": RETRY_AFTER})
+        return problem(409, f"The request with this {HEADER} took effect but its response was lost; "
+                            "look the result up instead of retrying.", type_=IN_USE)
+    return _in_use(f"A request with this {HEADER} is still in progress.")
+
+
+def _in_use(detail: str):
+    return problem(409, detail, type_=IN_USE, headers={"Retry-After": RETRY_AFTER})
 
 
 @event.listens_for(Session, "before_commit")
