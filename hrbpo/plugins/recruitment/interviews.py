@@ -22,7 +22,7 @@ def _tenant_user_ids(user_ids) -> set:
 
 
 def schedule_interview(application: Application, data: dict) -> Interview:
-    if application.stage.is_final:
+    if lock(application, shared=True).stage.is_final:  # rejecting or hiring waits for this interview
         raise Conflict(f"The application is {application.stage.kind}; no more interviews.")
     ids = list(dict.fromkeys(data["interviewer_ids"]))
     unknown = [str(i) for i in ids if i not in _tenant_user_ids(ids)]

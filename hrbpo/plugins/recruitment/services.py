@@ -343,7 +343,7 @@ def attach_resume(candidate: Candidate, upload) -> Candidate:
 
 
 def make_offer(application: Application, data: dict) -> Offer:
-    if lock(application).stage.is_final:
+    if lock(application, shared=True).stage.is_final:  # rejecting or hiring waits for this offer
         raise Conflict(f"The application is {application.stage.kind}; no offers.")
     offer = Offer(application_id=application.id, salary=data["salary"],
                   currency=data.get("currency") or current_tenant().currency, start_date=data.get("start_date"),

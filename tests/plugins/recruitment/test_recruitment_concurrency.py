@@ -72,3 +72,20 @@ def test_an_application_racing_the_jobs_close_lands_before_it_or_is_refused(live
             seq = {(e["action"], e["target_id"]): e["seq"] for e in events}
             assert (seq[("recruitment.application.create", applied.json["id"])]
                     < seq[("recruitment.job.close", job["id"])])
+
+
+def test_an_interview_racing_the_reject_lands_before_it_or_is_refused(live_server, rec, open_job, apply_to):
+    job = open_job(rec)
+    for n in range(3):
+        application = apply_to(rec, job["id"], email=f"panel{n}@example.com")
+        base = f"/recruitment/applications/{application['id']}"
+        rejected, scheduled = at_once(
+            _post(live_server, rec, base + "/reject", {"reason": "Position filled"}),
+            _post(live_server, rec, base + "/interviews",
+                  {"scheduled_at": "2026-03-02T09:00:00+00:00", "interviewer_ids": [rec.hr.user["id"]]}))
+        assert rejected.status == 200 and scheduled.status in (201, 409)
+        if scheduled.status == 201:  # the reject waited for it: it comes first in the audit chain
+            events = rec.hr.get(rec.url("/audit?per_page=200")).get_json()["items"]
+            seq = {(e["action"], e["target_id"]): e["seq"] for e in events}
+            assert (seq[("recruitment.interview.schedule", scheduled.json["id"])]
+                    < seq[("recruitment.application.reject", application["id"])])
