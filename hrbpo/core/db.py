@@ -303,6 +303,34 @@ def end_read_only_transaction(exc=None):
         session.invalidate()
 
 
+def lock(obj, shared=False):
+    """Hold `obj`'s row until the transaction ends and reload it: a state
+    transition calls this first, so its checks see what is committed now and
+    no concurrent request changes the row before this one commits. `shared`
+    is for a row the transition only depends on (an open window): sharers
+    pass each other, a transition of that row waits for them (FOR SHARE).
+
+    PostgreSQL: SELECT … FOR UPDATE (a concurrent lock waits for our commit,
+    then reads our result). SQLite locks the whole database for a writer but
+    only at the first write (the driver begins a transaction there), after
+    which a stale read would be acted on: BEGIN IMMEDIATE takes the write lock
+    before the re-read."""
+    session = sa.orm.object_session(obj) or db.session()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:  # else this one already writes
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        # The lock, then the reload in a statement of its own: locking the reload
+        # itself would re-check only the locked row against the rows it joined
+        # before the wait (PostgreSQL's EvalPlanQual) and lose an eager relation.
+        state = sa.inspect(obj)
+        key = sa.and_(*(column == value for column, value in zip(state.mapper.primary_key, state.identity)))
+        session.execute(sa.select(*state.mapper.primary_key).where(key).with_for_update(read=shared))
+    session.refresh(obj)
+    return obj
+
+
 class Encrypted(sa.types.TypeDecorator):
     """Text encrypted at rest with the deployment's Fernet keys (rotatable)."""
 

@@ -16,8 +16,8 @@ from hrbpo.core.auth.context import csrf_exempt, current_actor, tenant_by_slug
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import Access, current_access, operator_required, requires
 from hrbpo.core.auth.services import normalise_email
-from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db, get_or_404, new_id, tenant_fk,
-                           tenant_relationship, utcnow)
+from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db, get_or_404, lock, new_id,
+                           tenant_fk, tenant_relationship, utcnow)
 from hrbpo.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from hrbpo.core.extensions import api, limiter
 from hrbpo.core.i18n import N_
@@ -42,7 +42,7 @@ __all__ = [
     "WorkItem", "Chart", "AuditWords",
     # Data: the tenant-scoped session, model mixins and column types.
     "db", "TenantScoped", "Timestamped", "TZDateTime", "Encrypted", "tenant_fk", "tenant_relationship", "new_id",
-    "utcnow", "get_or_404",
+    "utcnow", "get_or_404", "lock",
     # Who and where: the tenant, the actor's access, tenancy contexts for work outside a request.
     "tenancy", "current_tenant", "tenant_by_slug", "current_actor", "current_access", "Access", "requires",
     "operator_required", "enabled_modules", "module_settings",

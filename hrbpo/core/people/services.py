@@ -10,7 +10,7 @@ from hrbpo.core.accounts import policy
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.passwords import hash_password
 from hrbpo.core.auth.services import find_user, normalise_email
-from hrbpo.core.db import db
+from hrbpo.core.db import db, lock
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.names import search_key
@@ -92,6 +92,7 @@ def create_employee(data: dict, *, source="manual", fire=True) -> Employee:
 def update_employee(employee: Employee, changes: dict) -> Employee:
     """Apply a PATCH. A termination date (or status `terminated`) terminates
     the employee; status `active` rehires (clears the termination date)."""
+    lock(employee)  # terminating is a transition: its hooks must fire once
     changes = dict(changes)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])

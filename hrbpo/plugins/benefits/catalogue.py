@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import N_, Conflict, Employee, Invalid, audit, current_tenant, db, utcnow
+from hrbpo.plugin_api import N_, Conflict, Employee, Invalid, audit, current_tenant, db, lock, utcnow
 from hrbpo.plugins.benefits.models import Election, Enrollment, Plan, PlanTier, Window, window_plans
 from hrbpo.plugins.benefits.services import ineligibility, settings, tenant_today
 
@@ -122,7 +122,7 @@ def _replace_tiers(plan: Plan, tiers: list[dict]):
 
 def set_archived(plan: Plan, archived: bool) -> Plan:
     """Archive (offered in no new window; coverage already chosen stays) or bring back."""
-    if (plan.archived_at is not None) == archived:
+    if (lock(plan).archived_at is not None) == archived:
         raise Conflict(f"{plan.name} is already {plan.status}.")
     plan.archived_at = utcnow() if archived else None
     db.session.flush()
@@ -230,6 +230,7 @@ def _submitted_count(window: Window) -> int:
 def update_window(window: Window, changes: dict) -> Window:
     """Apply a PATCH (name, dates, coverage start, plan set), refusing what
     would contradict enrolments already made in it."""
+    lock(window)
     changes = dict(changes)
     plan_ids = changes.pop("plan_ids", None)
     changes = {k: v for k, v in changes.items() if getattr(window, k) != v}
@@ -280,7 +281,7 @@ def update_window(window: Window, changes: dict) -> Window:
 def close_window(window: Window) -> Window:
     """Close a window before its end date: from now on nobody can change elections in it."""
     today = tenant_today()
-    if window.closed_at is not None:
+    if lock(window).closed_at is not None:
         raise Conflict(f"{window.name} is already closed.")
     if window.ends_on < today:
         raise Conflict(f"{window.name} already ended on {window.ends_on.isoformat()}.")

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import Conflict, Employee, audit, db, get_or_404, utcnow
+from hrbpo.plugin_api import Conflict, Employee, audit, db, get_or_404, lock, utcnow
 from hrbpo.plugins.benefits import catalogue, notices, services
 from hrbpo.plugins.benefits.models import EligibilityChange, Election, Enrollment, Window
 
@@ -142,7 +142,7 @@ def to_review():
 
 def review(change_id) -> EligibilityChange:
     """HR has seen the change (and, say, told the employee about continuation cover)."""
-    change = get_or_404(EligibilityChange, change_id, "Eligibility change not found.")
+    change = lock(get_or_404(EligibilityChange, change_id, "Eligibility change not found."))
     if change.reviewed_at is not None:
         raise Conflict("This eligibility change was already reviewed.")
     change.reviewed_at, change.reviewed_by = utcnow(), services.actor_id()

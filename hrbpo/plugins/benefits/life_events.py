@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, db, utcnow
+from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, db, lock, utcnow
 from hrbpo.plugins.benefits import catalogue, notices
 from hrbpo.plugins.benefits.models import LifeEvent
 from hrbpo.plugins.benefits.services import actor_id, tenant_today
@@ -49,7 +49,7 @@ def life_event_query(employee_id=None, status=None):
 
 def decide_life_event(event: LifeEvent, approve: bool, note=None) -> LifeEvent:
     """Approve (opening the employee's window) or reject a pending life event."""
-    if event.status != "pending":
+    if lock(event).status != "pending":
         raise Conflict(f"This life event was already {event.status}.")
     if approve:
         days = life_event_days(event.kind)

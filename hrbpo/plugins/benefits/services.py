@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from hrbpo.plugin_api import (N_, Conflict, Employee, Invalid, NotFound, TenantModule, audit, current_tenant, db,
-                              emit_event, get_or_404, module_settings, utcnow)
+                              emit_event, get_or_404, lock, module_settings, utcnow)
 from hrbpo.plugins.benefits.models import Dependent, Election, Enrollment, Plan, PlanTier, Window
 from hrbpo.plugins.benefits.money import PAY_PERIODS, cost
 
@@ -179,9 +179,11 @@ def dependent_query(employee_id):
 
 def enrollment_target(window_id, employee_id, access) -> tuple[Window, Employee]:
     """The window and employee of a submission, checked: the employee is the
-    caller (or HR acts for them), the window is theirs and open today."""
-    employee = employee_for(employee_id, access)
-    window = window_for(window_id, None if access.can("benefits.manage") else employee.id)
+    caller (or HR acts for them), the window is theirs and open today. Both
+    rows stay as checked until the submission commits (closing the window or
+    terminating the employee waits for it)."""
+    employee = lock(employee_for(employee_id, access), shared=True)
+    window = lock(window_for(window_id, None if access.can("benefits.manage") else employee.id), shared=True)
     if window.employee_id not in (None, employee.id):
         raise Invalid({"window_id": ["This window belongs to another employee."]})
     if employee.status == "terminated":

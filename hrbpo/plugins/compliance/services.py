@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
-from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, emit_event, files, get_or_404,
-                              utcnow)
+from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, emit_event, files,
+                              get_or_404, lock, utcnow)
 from hrbpo.plugins.compliance.models import Attestation, Checklist, ChecklistItem, ChecklistTemplate, TemplateVersion
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,17 @@ def may_complete(access, checklist: Checklist, item: ChecklistItem) -> bool:
     return access.can("compliance.manage") and item.owner in ("employee", "hr_admin")
 
 
+def _lock(checklist: Checklist):
+    """Before an item's transition: lock its checklist and re-read every item
+    of it, since whether the checklist is resolved depends on the siblings too
+    (two items completed at once must not each see the other still open)."""
+    lock(checklist)
+    db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.checklist_id == checklist.id)
+                       .execution_options(populate_existing=True)).all()
+
+
 def complete_item(access, checklist: Checklist, item: ChecklistItem, attestation=False, evidence_file_id=None):
+    _lock(checklist)
     if item.status in ("done", "waived"):
         raise Conflict(f"This item is already {item.status}.")
     if not may_complete(access, checklist, item):
@@ -255,6 +265,7 @@ def _client() -> dict:
 
 
 def approve(checklist: Checklist, item: ChecklistItem):
+    _lock(checklist)
     if item.status != "done" or item.review == "approved":
         raise Conflict("Only a completed item awaiting review can be approved.")
     item.review = "approved"
@@ -265,6 +276,7 @@ def approve(checklist: Checklist, item: ChecklistItem):
 def send_back(checklist: Checklist, item: ChecklistItem, comment: str):
     """Reopen a completed item with HR's comment; the old evidence and
     attestation stay on record (audit trail), the employee does it again."""
+    _lock(checklist)
     if item.status != "done":
         raise Conflict("Only a completed item can be sent back.")
     item.status, item.review, item.review_comment = "open", "returned", comment
@@ -275,6 +287,7 @@ def send_back(checklist: Checklist, item: ChecklistItem, comment: str):
 
 
 def waive(checklist: Checklist, item: ChecklistItem, reason: str):
+    _lock(checklist)
     if item.status in ("done", "waived"):
         raise Conflict(f"This item is already {item.status}.")
     item.status, item.waive_reason = "waived", reason

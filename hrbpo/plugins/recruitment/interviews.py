@@ -6,7 +6,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import joinedload
 
 from hrbpo.plugin_api import (N_, Conflict, Forbidden, Invalid, Membership, NotFound, User, audit, current_tenant, db,
-                              utcnow)
+                              lock, utcnow)
 from hrbpo.plugins.recruitment.models import Application, Interview, Panelist, Scorecard
 from hrbpo.plugins.recruitment.services import uuid_or_404
 
@@ -19,7 +19,7 @@ def _tenant_user_ids(user_ids) -> set:
 
 
 def schedule_interview(application: Application, data: dict) -> Interview:
-    if application.stage.is_final:
+    if lock(application, shared=True).stage.is_final:  # rejecting or hiring waits for this interview
         raise Conflict(f"The application is {application.stage.kind}; no more interviews.")
     if data["scheduled_at"] <= utcnow():
         raise Invalid({"scheduled_at": [N_("Choose a time in the future.")]})
@@ -112,7 +112,7 @@ def save_scorecard(interview: Interview, user, data: dict) -> tuple[Scorecard, b
     if created:
         card = Scorecard(interview_id=interview.id, interviewer_id=user.id)
         db.session.add(card)
-    elif card.submitted:
+    elif lock(card).submitted:
         raise Conflict("The scorecard was submitted; it can no longer change.")
     card.ratings, card.recommendation, card.notes = data["ratings"], data["recommendation"], data.get("notes")
     if data.get("submit", True):

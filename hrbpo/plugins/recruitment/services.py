@@ -8,8 +8,8 @@ from flask import g
 from sqlalchemy.orm import joinedload
 
 from hrbpo.plugin_api import (N_, Conflict, Employee, Invalid, NotFound, TenantModule, audit, create_employee,
-                              current_tenant, db, emit_event, files, get_or_404, module_settings, normalise_email,
-                              utcnow)
+                              current_tenant, db, emit_event, files, get_or_404, lock, module_settings,
+                              normalise_email, utcnow)
 from hrbpo.plugins.recruitment import defaults
 from hrbpo.plugins.recruitment.models import (FINAL_KINDS, Application, Candidate, Interview, Job, Offer,
                                               RejectionReason, Stage, StageChange)
@@ -171,7 +171,7 @@ def update_job(job: Job, changes: dict) -> Job:
 
 def change_status(item: Job | Offer, action: str) -> Job | Offer:
     """Take a workflow step of a job or offer (409 when it is the wrong one), audited."""
-    before = item.transition(action)
+    before = lock(item).transition(action)
     db.session.flush()
     audit.record(f"recruitment.{type(item).__name__.lower()}.{action}", item, {"status": [before, item.status]})
     return item
@@ -236,6 +236,7 @@ def apply(job: Job, candidate_data: dict, consent: bool, source="manual", resume
     """Put a candidate into the first stage of `job`'s pipeline."""
     if consent is not True:
         raise Invalid({"consent": ["The candidate must consent to the processing of their data."]})
+    lock(job, shared=True)  # closing the job waits for this application
     if public and job.status != "open":
         raise NotFound("Job not found.")
     if job.status == "closed":
@@ -280,7 +281,7 @@ def move(application: Application, stage: Stage, note=None) -> Application:
         if not (note or "").strip():
             raise Invalid({"note": [N_("Give the reason for rejecting.")]})
         return reject(application, note.strip()[:200], stage=stage)
-    before = application.stage.name
+    before = lock(application).stage.name
     db.session.add(application.move_to(stage, _actor(), note))
     db.session.flush()
     audit.record("recruitment.application.move", application, {"stage": [before, stage.name], "note": note})
@@ -290,7 +291,7 @@ def move(application: Application, stage: Stage, note=None) -> Application:
 
 def reject(application: Application, reason: str, stage=None) -> Application:
     stage = stage or _stage_of_kind("rejected")
-    before = application.stage.name
+    before = lock(application).stage.name
     db.session.add(application.move_to(stage, _actor(), reason))
     application.rejection_reason = reason
     db.session.flush()
@@ -303,7 +304,7 @@ def hire(application: Application, hire_date, note=None, stage=None) -> Applicat
     """Move to the hired stage and create the employee in core, which fires
     `employee_hired` so other modules (onboarding, benefits) react."""
     stage = stage or _stage_of_kind("hired")
-    before = application.stage.name
+    before = lock(application).stage.name
     application.ensure_movable()
     candidate, job = application.candidate, application.job
     employee = create_employee({
@@ -356,7 +357,7 @@ def attach_resume(candidate: Candidate, upload) -> Candidate:
 
 
 def make_offer(application: Application, data: dict) -> Offer:
-    if application.stage.is_final:
+    if lock(application, shared=True).stage.is_final:  # rejecting or hiring waits for this offer
         raise Conflict(f"The application is {application.stage.kind}; no offers.")
     offer = Offer(application_id=application.id, salary=data["salary"],
                   currency=data.get("currency") or current_tenant().currency, start_date=data.get("start_date"),
