@@ -12,6 +12,7 @@ from hrbpo.core import models  # noqa: F401  (registers every core table)
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.plugins.manager import Plugins
+from hrbpo.core.request import Request
 
 
 def create_app(test_config: dict | None = None, plugins: list | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     app.config.update(settings.load(app.instance_path))
     app.config.update(test_config or {})
     app.json = OrjsonProvider(app)
+    app.request_class = Request  # refuses JSON nested too deep to parse
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in auth.context for cookie-authenticated writes
     proxies = int(os.environ.get("HRBPO_PROXY_COUNT", "0"))
     if proxies:

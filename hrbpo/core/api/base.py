@@ -71,7 +71,8 @@ def problem(status: int, detail: str = "", errors: dict | None = None, type_: st
 
 
 def wants_problem() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """The API, and any client that asks for JSON or sends it, reads problem+json."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
 
 class ProblemApi(Api):

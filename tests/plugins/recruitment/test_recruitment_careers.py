@@ -188,3 +188,10 @@ def test_careers_page_shows_the_tenants_logo_to_anyone(client, rec, jobs, signed
     logo = client.get(f"/careers/{rec.slug}/logo")
     assert logo.status_code == 200 and logo.data == png and logo.headers["Content-Disposition"] == "inline"
     assert client.get(f"/t/{rec.slug}/logo").status_code == 302  # the portal's stays for members
+
+
+def test_apply_refuses_json_nested_too_deep(client, rec, jobs):
+    url = f"/careers/{rec.slug}/jobs/{jobs['open']['id']}/apply"
+    r = client.post(url, data=b'{"first_name": ' + b"[" * 100_000, content_type="application/json")
+    assert r.status_code == 400 and r.mimetype == "application/problem+json"
+    assert rec.hr.get(rec.url("/recruitment/applications")).get_json()["total"] == 0
