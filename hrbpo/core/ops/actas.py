@@ -4,7 +4,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core import audit, tenancy
-from hrbpo.core.auth.views import safe_next
+from hrbpo.core.redirects import safe_next
 from hrbpo.core.db import db
 from hrbpo.core.ops.views import _tenant, bp
 
