@@ -3,6 +3,7 @@ import os
 import uuid
 
 import click
+import marshmallow as ma
 from cryptography.fernet import Fernet, MultiFernet
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,6 +14,7 @@ from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.plugins.manager import Plugins
 from hrbpo.core.request import Request
+from hrbpo.core.text import SAFE_PATTERN
 
 
 def create_app(test_config: dict | None = None, plugins: list | None = None) -> Flask:
@@ -98,6 +100,7 @@ def _init_api(app, registry):
 
     api.register_field(Money, "string", "decimal")
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
+    api.ma_plugin.converter.add_attribute_function(_safe_text_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, jobs_api, mail_api):
@@ -112,6 +115,12 @@ def _ecma_pattern(self, field, ret, **kwargs):
     """OpenAPI patterns are ECMA regexes: Python's end-of-string `\\Z` is `$` there."""
     pattern = ret.get("pattern")
     return {"pattern": pattern.replace("\\Z", "$")} if isinstance(pattern, str) and "\\Z" in pattern else {}
+
+
+def _safe_text_pattern(self, field, ret, **kwargs):
+    """A free-text field says which characters it refuses (hrbpo.core.text)."""
+    free = isinstance(field, ma.fields.String) and not field.dump_only and not {"format", "pattern", "enum"} & set(ret)
+    return {"pattern": SAFE_PATTERN} if free else {}
 
 
 def _init_pages(app, registry):

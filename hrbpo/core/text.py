@@ -15,6 +15,8 @@ from flask_wtf import FlaskForm
 from hrbpo.core.i18n import N_
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# The same rule for the OpenAPI document (ECMA regex; JSON text has no lone surrogates to speak of).
+SAFE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
 MESSAGE = N_("Contains characters that are not allowed (control characters or invalid Unicode).")
 
 

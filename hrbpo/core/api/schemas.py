@@ -31,15 +31,19 @@ class Schema(ma.Schema):
 
     @ma.pre_load
     def _screen(self, data, **kwargs):
-        """Before any field loads: unsafe text (hrbpo.core.text) in any field,
-        nested or not, and numbers with a fraction in integer fields (which
-        marshmallow would cut, 1.5 to 1) are errors on that field."""
+        """Before any field loads: unsafe text (hrbpo.core.text) in a field
+        (in any string a list or dict field holds too), and numbers with a
+        fraction in integer fields (which marshmallow would cut, 1.5 to 1), are
+        errors on that field. Nested schemas screen their own fields (so what
+        they ignore is ignored), their errors named by path."""
         if not isinstance(data, Mapping):
             return data
         errors = {}
         for name, field in self.load_fields.items():
             key = field.data_key or name
             value = data.get(key, missing)
+            if isinstance(field, ma.fields.Nested) or isinstance(getattr(field, "inner", None), ma.fields.Nested):
+                continue
             if isinstance(field, ma.fields.Integer) and isinstance(value, float) and not (
                     math.isfinite(value) and value.is_integer()):
                 errors[key] = [field.error_messages["invalid"]]
