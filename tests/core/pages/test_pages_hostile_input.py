@@ -53,3 +53,10 @@ def test_login_form_refuses_control_characters_beside_the_field(browser, tenant_
     r = browser().post("/login", values)
     assert r.status_code == 400
     assert "Contains characters that are not allowed" in r.get_data(as_text=True)
+
+
+def test_act_as_refuses_a_reason_with_control_characters(ops_browser, tenant_a):
+    r = ops_browser.post("/ops/act-as", {"tenant": "tenant-a", "reason": "Ticket\x00 7", "next": "/t/tenant-a/"})
+    assert r.status_code == 422 and "Contains characters that are not allowed" in r.get_data(as_text=True)
+    r = ops_browser.get("/t/tenant-a/")  # not acting: asked for a reason again
+    assert r.status_code == 302 and r.headers["Location"].startswith("/ops/act-as?")
