@@ -30,7 +30,7 @@ class Schema(ma.Schema):
         unknown = ma.EXCLUDE
 
     @ma.pre_load
-    def _screen(self, data, **kwargs):
+    def screen_input(self, data, **kwargs):
         """Before any field loads: unsafe text (hrbpo.core.text) in a field
         (in any string a list or dict field holds too), and numbers with a
         fraction in integer fields (which marshmallow would cut, 1.5 to 1), are
