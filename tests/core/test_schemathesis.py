@@ -16,6 +16,7 @@ import random
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
@@ -28,6 +29,9 @@ SKIP = {("DELETE", "/api/v1/auth/token")}
 
 def _fuzz(app, kit, token, examples, fixed_seed):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # Every call carries the caller's token: a generated (or left out) Authorization header is
+    # overridden by it, so a "negative" case that only differs there is no negative case at all.
+    schema.config.generation.update(with_security_parameters=False)
     known = {"slug": kit.slug, "employee_id": kit.employee_id}
     failures, ran = [], 0
     for result in schema.get_all_operations():
@@ -49,6 +53,8 @@ def _fuzz(app, kit, token, examples, fixed_seed):
                 run = seed(fixed_seed)(run)
             try:
                 run()
+            except Unsatisfiable:  # nothing in this operation can be made invalid (no parameters, no body)
+                pass
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every operation's failure
                 failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {exc}"[:3000])
             ran += 1
