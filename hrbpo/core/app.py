@@ -2,6 +2,8 @@
 import os
 import uuid
 
+import click
+import marshmallow as ma
 from cryptography.fernet import Fernet, MultiFernet
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,6 +13,8 @@ from hrbpo.core import models  # noqa: F401  (registers every core table)
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.plugins.manager import Plugins
+from hrbpo.core.request import Request
+from hrbpo.core.text import SAFE_PATTERN
 
 
 def create_app(test_config: dict | None = None, plugins: list | None = None) -> Flask:
@@ -21,6 +25,7 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     app.config.update(settings.load(app.instance_path))
     app.config.update(test_config or {})
     app.json = OrjsonProvider(app)
+    app.request_class = Request  # refuses JSON nested too deep to parse
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in auth.context for cookie-authenticated writes
     proxies = int(os.environ.get("HRBPO_PROXY_COUNT", "0"))
     if proxies:
@@ -95,6 +100,7 @@ def _init_api(app, registry):
 
     api.register_field(Money, "string", "decimal")
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
+    api.ma_plugin.converter.add_attribute_function(_safe_text_pattern)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
@@ -110,6 +116,12 @@ def _ecma_pattern(self, field, ret, **kwargs):
     """OpenAPI patterns are ECMA regexes: Python's end-of-string `\\Z` is `$` there."""
     pattern = ret.get("pattern")
     return {"pattern": pattern.replace("\\Z", "$")} if isinstance(pattern, str) and "\\Z" in pattern else {}
+
+
+def _safe_text_pattern(self, field, ret, **kwargs):
+    """A free-text field says which characters it refuses (hrbpo.core.text)."""
+    free = isinstance(field, ma.fields.String) and not field.dump_only and not {"format", "pattern", "enum"} & set(ret)
+    return {"pattern": SAFE_PATTERN} if free else {}
 
 
 def _init_pages(app, registry):

@@ -2,13 +2,16 @@
 
 Files are kept outside the web root under HRBPO_UPLOAD_DIR/<tenant>/<id>,
 their type judged by content (magic bytes), never by name or the client's
-Content-Type. Serving goes through `send()` after the caller's own check.
+Content-Type. Serving goes through `send()` after the caller's own check,
+under a name made from the judged type (the uploader's name may lie about
+the type, and is theirs to choose: quotes, line breaks, any script).
 """
 import hashlib
 import io
 import uuid
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app, send_file
@@ -22,6 +25,7 @@ from hrbpo.core.errors import DomainError
 PDF, PNG, JPEG, DOCX = "application/pdf", "image/png", "image/jpeg", \
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EVIDENCE_TYPES = (PDF, PNG, JPEG)
+EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", DOCX: "docx", "text/csv": "csv", "application/edi-x12": "x12"}
 
 
 class TooLarge(DomainError):
@@ -143,7 +147,25 @@ def read(stored: StoredFile) -> bytes:
     return _path(stored.tenant_id, stored.id).read_bytes()
 
 
-def send(stored: StoredFile):
+def extension(stored: StoredFile) -> str:
+    """The judged type's file name extension."""
+    return EXTENSIONS.get(stored.content_type, "bin")
+
+
+def download_name(stored: StoredFile) -> str:
+    """What a stored file is called when it leaves: its purpose, its id and its judged type's extension."""
+    return f"{stored.purpose.replace('_', '-')}-{stored.id}.{extension(stored)}"
+
+
+def disposition(filename: str, inline: bool = False) -> str:
+    """A Content-Disposition value (RFC 6266): an ASCII `filename` without
+    quotes or controls for old clients, and the exact name as `filename*` (RFC 5987)."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def send(stored: StoredFile, inline: bool = False):
     """A download response; the caller has already checked who may see it."""
-    return send_file(_path(tenancy.require_tenant_id(), stored.id), mimetype=stored.content_type,
-                     as_attachment=True, download_name=stored.filename)
+    response = send_file(_path(tenancy.require_tenant_id(), stored.id), mimetype=stored.content_type)
+    response.headers["Content-Disposition"] = disposition(download_name(stored), inline)
+    return response

@@ -33,6 +33,7 @@ from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
 from hrbpo.core.portal.messages import form_message
 from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.models import Tenant, TenantModule
+from hrbpo.core.text import Form
 from hrbpo.core.tenants.services import enabled_modules, module_settings
 from hrbpo.core.webhooks.events import emit as emit_event
 
@@ -59,5 +60,5 @@ __all__ = [
     "Blueprint", "Schema", "text", "money", "PageArgs", "page_schema", "paginate", "flatten_errors", "problem",
     "api", "limiter", "csrf_exempt",
     # Pages and words.
-    "page_args", "form_message", "logo_response", "N_",
+    "page_args", "form_message", "logo_response", "N_", "Form",
 ]

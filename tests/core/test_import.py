@@ -34,6 +34,13 @@ def test_bad_rows_reported_by_line_and_nothing_imported(tenant_a):
     assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 1
 
 
+def test_control_characters_in_a_cell_are_reported_by_line(tenant_a):
+    r = _upload(tenant_a, HEADER + "Ann,One,ann@a.test,2024-01-01,\nB\x00b,Two,bob@a.test,2024-01-01,\n")
+    assert r.status_code == 422 and set(r.get_json()["errors"]) == {"3"}
+    assert "first_name" in r.get_json()["errors"]["3"][0]
+    assert tenant_a.hr.get(tenant_a.url("/employees")).get_json()["total"] == 1
+
+
 def test_bad_header_is_line_1(tenant_a):
     r = _upload(tenant_a, "first_name,surname\nA,B\n")
     assert r.status_code == 422 and "1" in r.get_json()["errors"]
@@ -97,8 +104,12 @@ def test_fast_row_loading_agrees_with_the_schema(app):
          "hours_per_week": "200", "employment_type": "boss", "national_id": "12"},
         {"first_name": "Ann", "last_name": "One", "email": "f@x.test", "hire_date": "2024-01-01",
          "date_of_birth": "2999-01-01"},
+        {"first_name": "A\x00nn", "last_name": "One", "email": "g@x.test", "hire_date": "2024-01-01"},
+        {"first_name": "Ann", "last_name": "One", "email": "h@x.test", "hire_date": "2024-01-01",
+         "department": "\x1b[31m"},
     ]
     load, schema = importer._row_loader(), EmployeeSchema()
+    assert getattr(load, "__self__", None) is None  # the fast path, not schema.load
 
     def outcome(fn, row):
         try:

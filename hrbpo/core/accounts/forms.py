@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from hrbpo.core.accounts.policy import MAX_LENGTH
+from hrbpo.core.text import Form
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password, twice (a new account from an invitation, a reset)."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -15,11 +15,11 @@ class NewPasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 
 
-class CurrentPasswordForm(FlaskForm):
+class CurrentPasswordForm(Form):
     """An existing account accepting an invitation proves its password."""
 
     password = PasswordField(_l("Your current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])

@@ -1,4 +1,5 @@
 """The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
+import http
 import weakref
 
 import flask_smorest
@@ -6,6 +7,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -71,11 +73,26 @@ def problem(status: int, detail: str = "", errors: dict | None = None, type_: st
 
 
 def wants_problem() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """The API, and any client that asks for JSON or sends it, reads problem+json."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
 
 class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
+    PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+    def _register_responses(self):
+        """The error responses (one per status, and the default) are problem
+        documents, and the OpenAPI document says so."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, self.PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException):
         if not wants_problem():

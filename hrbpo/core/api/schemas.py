@@ -1,4 +1,6 @@
 """Schema base classes shared by core and plugins."""
+import math
+from collections.abc import Mapping
 from functools import partial
 from operator import itemgetter
 
@@ -7,6 +9,7 @@ import sqlalchemy as sa
 from marshmallow.utils import ensure_text_type, missing
 
 from hrbpo.core.i18n import N_
+from hrbpo.core.text import unsafe_text
 
 
 class Schema(ma.Schema):
@@ -25,6 +28,30 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.EXCLUDE
+
+    @ma.pre_load
+    def screen_input(self, data, **kwargs):
+        """Before any field loads: unsafe text (hrbpo.core.text) in a field
+        (in any string a list or dict field holds too), and numbers with a
+        fraction in integer fields (which marshmallow would cut, 1.5 to 1), are
+        errors on that field. Nested schemas screen their own fields (so what
+        they ignore is ignored), their errors named by path."""
+        if not isinstance(data, Mapping):
+            return data
+        errors = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = data.get(key, missing)
+            if isinstance(field, ma.fields.Nested) or isinstance(getattr(field, "inner", None), ma.fields.Nested):
+                continue
+            if isinstance(field, ma.fields.Integer) and isinstance(value, float) and not (
+                    math.isfinite(value) and value.is_integer()):
+                errors[key] = [field.error_messages["invalid"]]
+            elif found := unsafe_text(value):
+                errors[key] = found
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
 
     def _serialize(self, obj, *, many=False):
         if many and obj is not None:

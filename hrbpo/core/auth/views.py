@@ -20,6 +20,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
 from hrbpo.core.portal.messages import form_message
+from hrbpo.core.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 PENDING = "2fa_pending"  # session key: password accepted, code still due
@@ -60,10 +61,8 @@ def home_url(user, tenant_slug=None) -> str:
     return url_for("portal.home", slug=memberships[0][1].slug) if memberships else url_for("auth.account")
 
 
-def safe_next(target=None):
-    """A local path to continue to (never another site)."""
-    target = target if target is not None else request.args.get("next", "")
-    return target if target and target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+def _next():
+    return safe_next(request.args.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,9 +84,9 @@ def login():
         slug = tenant.slug if tenant else None
         if user.totp_enabled:
             session[PENDING] = {"user": str(user.id), "version": user.session_version, "tenant": slug,
-                                "next": safe_next(), "at": time.time()}
+                                "next": _next(), "at": time.time()}
             return redirect(url_for("auth.verify"), code=303)
-        return _signed_in(user, slug, safe_next(), membership.role if membership else None)
+        return _signed_in(user, slug, _next(), membership.role if membership else None)
     return render_template("auth/login.html", form=form)
 
 
@@ -234,7 +233,7 @@ def change_timezone():
 def two_factor():
     """Enrol: scan the QR code, confirm with a code, get backup codes once."""
     user = _signed_in_user()
-    target = safe_next()
+    target = _next()
     if user.totp_enabled:
         return render_template("auth/two_factor.html", form=CodeForm(), required=totp.required(user), next=target)
     form = CodeForm()

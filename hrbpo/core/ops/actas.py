@@ -4,9 +4,10 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core import audit, tenancy
-from hrbpo.core.auth.views import safe_next
 from hrbpo.core.db import db
 from hrbpo.core.ops.views import _tenant, bp
+from hrbpo.core.redirects import safe_next
+from hrbpo.core.text import MESSAGE, is_safe
 
 MAX_REASON = 500
 
@@ -24,8 +25,9 @@ def act_as():
     tenant = _tenant(request.values.get("tenant", "").strip())
     target = safe_next(request.values.get("next", "")) or url_for("portal.home", slug=tenant.slug)
     reason = " ".join(request.form.get("reason", "").split())[:MAX_REASON]
-    if request.method == "GET" or not reason:
-        errors = [_("Say why you need to act in this tenant.")] if request.method == "POST" else []
+    if request.method == "GET" or not reason or not is_safe(reason):
+        errors = [] if request.method == "GET" else [
+            _(MESSAGE) if reason else _("Say why you need to act in this tenant.")]
         return render_template("ops/act_as.html", tenant=tenant, next=target, errors=errors), 422 if errors else 200
     previous = session.get("acting")
     if previous and previous.get("tenant") != tenant.slug:

@@ -19,6 +19,7 @@ from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.ops.times import zones_by_slug
 from hrbpo.core.ops.views import bp
 from hrbpo.core.portal.forms import page_args
+from hrbpo.core.redirects import safe_next
 from hrbpo.core.tenants.models import Tenant
 
 UNFINISHED = ("queued", "running", "failed")
@@ -64,7 +65,7 @@ def retry_mail(message_id):
     else:
         db.session.commit()
         flash(_("The message is queued again."), "success")
-    return redirect(safe_next(request.form.get("next", "")) or url_for("ops.mail"), code=303)
+    return redirect(console_next(request.form.get("next", "")) or url_for("ops.mail"), code=303)
 
 
 @bp.get("/jobs")
@@ -96,10 +97,11 @@ def retry_job(job_id):
     else:
         db.session.commit()
         flash(_("The job is queued again."), "success")
-    return redirect(safe_next(request.form.get("next", "")) or url_for("ops.jobs_page"), code=303)
+    return redirect(console_next(request.form.get("next", "")) or url_for("ops.jobs_page"), code=303)
 
 
-def safe_next(value: str) -> str:
+def console_next(value: str) -> str:
     """Only our own console pages are followed after a retry."""
-    return value if value.startswith("/ops/") and not value.startswith("//") else ""
+    target = safe_next(value) or ""
+    return target if target.startswith("/ops/") else ""
 

@@ -24,6 +24,7 @@ from hrbpo.core.errors import Invalid
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.names import name_key
 from hrbpo.core.people.schemas import EmployeeSchema
+from hrbpo.core.text import is_safe
 
 REQUIRED = ("first_name", "last_name", "email", "hire_date")
 OPTIONAL = ("date_of_birth", "national_id", "employment_type", "hours_per_week", "department", "job_title", "phone")
@@ -218,11 +219,17 @@ def _row_loader():
     A row is a flat dict of known columns, so loading it is each field's own
     `deserialize` (the same conversion and validators); the schema has no
     hooks to run. Repeated values reuse their first result. Any row that fails
-    goes through `schema.load` itself, so messages are exactly the schema's."""
+    goes through `schema.load` itself, so messages are exactly the schema's.
+    The base schema's input screen (unsafe text) is checked here, per new value."""
     schema = EmployeeSchema()
-    if any(schema._hooks.values()):
+    if any(name != "screen_input" for hooks in schema._hooks.values() for name, *_ in hooks):
         return schema.load
     fields, memo = schema.load_fields, {name: {} for name in REQUIRED + OPTIONAL if name not in UNIQUE_COLUMNS}
+
+    def convert(name, value, row):
+        if isinstance(value, str) and not is_safe(value):
+            raise ma.ValidationError("unsafe")
+        return fields[name].deserialize(value, name, row)
 
     def load(row):
         out = {}
@@ -233,13 +240,13 @@ def _row_loader():
             for name, value in row.items():
                 seen = memo.get(name)
                 if seen is None:
-                    out[name] = fields[name].deserialize(value, name, row)
+                    out[name] = convert(name, value, row)
                 elif value in seen:
                     out[name] = seen[value]
                 else:
                     if len(seen) >= MEMO_LIMIT:
                         seen.clear()
-                    out[name] = seen[value] = fields[name].deserialize(value, name, row)
+                    out[name] = seen[value] = convert(name, value, row)
         except ma.ValidationError:
             return schema.load(row)
         return out

@@ -84,9 +84,7 @@ def logo_response(tenant):
     file_id = (tenant.settings or {}).get("logo_file_id")
     if not file_id:
         abort(404)
-    response = files.send(files.get(file_id))
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return files.send(files.get(file_id), inline=True)
 
 
 from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)

@@ -4,16 +4,16 @@ turns its fields into the API's body and puts the API's errors back next to
 the fields they are about."""
 import re
 
+import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, Form, FormField, IntegerField, SelectField, SelectMultipleField, StringField, \
+from wtforms import DateField, FormField, IntegerField, SelectField, SelectMultipleField, StringField, \
     TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hrbpo.plugin_api import EMPLOYMENT_LABELS, EMPLOYMENT_TYPES
+from hrbpo.plugin_api import EMPLOYMENT_LABELS, EMPLOYMENT_TYPES, Form
 from hrbpo.plugins.benefits.labels import LABELS, label
 from hrbpo.plugins.benefits.models import PERIODS, PLAN_KINDS, TIERS, WINDOW_KINDS
 from hrbpo.plugins.benefits.money import PAY_PERIODS
@@ -26,7 +26,7 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TierForm(Form):
+class TierForm(wtforms.Form):
     """One coverage tier's prices; left empty, the plan does not offer it."""
 
     employee_cost = StringField(_l("Employee pays"), validators=[Optional(), Length(max=20)],
@@ -48,7 +48,7 @@ class TierForm(Form):
                                         "2.00); this line does not fit: %(line)s", line=line.strip()))
 
 
-class ApiForm(FlaskForm):
+class ApiForm(Form):
     """A form whose fields are named like the API's."""
 
     def show_errors(self, errors: dict) -> list[str]:

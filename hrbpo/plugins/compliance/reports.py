@@ -135,7 +135,7 @@ def audit_pack(tenant, checklists: list[Checklist], today: date) -> bytes:
                 if item.evidence_file_id:
                     stored = files.get(item.evidence_file_id)
                     targets.add(str(stored.id))
-                    evidence_name = f"evidence/{checklist.id}/{item.id}-{stored.filename}"
+                    evidence_name = f"evidence/{checklist.id}/{item.id}.{files.extension(stored)}"
                     put(evidence_name, files.read(stored))
                 signed = item.attestations[-1] if item.attestations else None
                 item_rows.append({

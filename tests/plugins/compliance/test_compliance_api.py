@@ -200,6 +200,9 @@ def test_files_judged_by_content(acme, app, monkeypatch):
     file_id = r.get_json()["id"]
     got = acme.employee.get(acme.url(f"/compliance/files/{file_id}"))
     assert got.status_code == 200 and got.mimetype == "image/png" and got.data == PNG
+    # Named by the judged type, not by the uploader: "looks-like.pdf" leaves as a PNG.
+    assert got.headers["Content-Disposition"] == (f'attachment; filename="compliance-evidence-{file_id}.png"; '
+                                                  f"filename*=UTF-8''compliance-evidence-{file_id}.png")
     assert upload(acme.employee, acme, b"just some text", "notes.pdf").status_code == 415
     monkeypatch.setitem(app.config, "HRBPO_MAX_UPLOAD_BYTES", 32)
     assert upload(acme.employee, acme, PDF, "big.pdf").status_code == 413

@@ -80,15 +80,15 @@ def test_audit_pack_holds_report_evidence_and_trail(acme):
     attest, evidence, _ = (i["id"] for i in checklist["items"])
     base = acme.url(f"/compliance/checklists/{checklist['id']}/items")
     acme.employee.post(f"{base}/{attest}/complete", json={"attestation": True})
-    file_id = upload(acme.employee, acme, PDF, "passport.pdf").get_json()["id"]
+    file_id = upload(acme.employee, acme, PDF, "passport.exe").get_json()["id"]  # named by its judged type
     acme.employee.post(f"{base}/{evidence}/complete", json={"evidence_file_id": file_id})
     r = acme.hr.get(acme.url(f"/compliance/audit-pack?checklist_ids={checklist['id']}"))
     assert r.status_code == 200 and r.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(r.data))
     names = set(archive.namelist())
     assert {"README.txt", "report.csv", "report.json", "items.csv", "audit.csv", "SHA256SUMS",
-            f"checklists/{checklist['id']}.json", f"evidence/{checklist['id']}/{evidence}-passport.pdf"} <= names
-    assert archive.read(f"evidence/{checklist['id']}/{evidence}-passport.pdf") == PDF
+            f"checklists/{checklist['id']}.json", f"evidence/{checklist['id']}/{evidence}.pdf"} <= names
+    assert archive.read(f"evidence/{checklist['id']}/{evidence}.pdf") == PDF
     record = json.loads(archive.read(f"checklists/{checklist['id']}.json"))
     assert record["items"][0]["attestations"][0]["statement"] == "I have read and accept the employee handbook."
     trail = archive.read("audit.csv").decode()

@@ -186,5 +186,32 @@ def test_careers_page_shows_the_tenants_logo_to_anyone(client, rec, jobs, signed
     html = client.get(f"/careers/{rec.slug}/jobs").get_data(as_text=True)
     assert f'src="/careers/{rec.slug}/logo"' in html and "/t/" not in html  # not the members-only URL
     logo = client.get(f"/careers/{rec.slug}/logo")
-    assert logo.status_code == 200 and logo.data == png and logo.headers["Content-Disposition"] == "inline"
+    assert logo.status_code == 200 and logo.data == png and logo.headers["Content-Disposition"].startswith("inline;")
     assert client.get(f"/t/{rec.slug}/logo").status_code == 302  # the portal's stays for members
+
+
+def test_apply_refuses_json_nested_too_deep(client, rec, jobs):
+    url = f"/careers/{rec.slug}/jobs/{jobs['open']['id']}/apply"
+    r = client.post(url, data=b'{"first_name": ' + b"[" * 100_000, content_type="application/json")
+    assert r.status_code == 400 and r.mimetype == "application/problem+json"
+    assert rec.hr.get(rec.url("/recruitment/applications")).get_json()["total"] == 0
+
+
+HOSTILE_NAMES = ['cv".pdf', 'cv.pdf"; filename="evil.html', "履歴書 résumé.exe", "..\\..\\cv.html", "cv.pdf\x00.sh"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=["quote", "parameter", "unicode", "path", "nul"])
+def test_a_resume_downloads_under_its_judged_type_whatever_its_uploaded_name(client, rec, jobs, name):
+    import io
+
+    url = f"/careers/{rec.slug}/jobs/{jobs['open']['id']}/apply"
+    form = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com", "consent": "true"}
+    r = client.post(url, data={**form, "resume": (io.BytesIO(b"%PDF-1.4 resume"), name)},
+                    content_type="multipart/form-data")
+    assert r.status_code == 303
+    item = rec.hr.get(rec.url("/recruitment/applications")).get_json()["items"][0]
+    r = rec.hr.get(rec.url(f"/recruitment/candidates/{item['candidate_id']}/resume"))
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    expected = f"resume-{item['candidate']['resume_file_id']}.pdf"
+    assert r.headers["Content-Disposition"] == f"attachment; filename=\"{expected}\"; filename*=UTF-8''{expected}"
+    assert "Set-Cookie" not in r.headers
