@@ -4,7 +4,7 @@ from flask import g
 from hrbpo.core import mail
 from hrbpo.core.accounts import invitations, lifecycle, resets
 from hrbpo.core.accounts.limits import accept_limits, reset_limits
-from hrbpo.core.accounts.schemas import (AcceptedSchema, AcceptSchema, AccountRefSchema, DetailSchema,
+from hrbpo.core.accounts.schemas import (InvitationAcceptedSchema, AcceptSchema, AccountRefSchema, DetailSchema,
                                          InvitationPreviewSchema, InvitationQuerySchema, InvitationSchema,
                                          NewPasswordSchema, ResetRequestSchema)
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
@@ -103,7 +103,7 @@ def preview_invitation(token):
 @csrf_exempt
 @accept_limits
 @public.arguments(AcceptSchema)
-@public.response(201, AcceptedSchema)
+@public.response(201, InvitationAcceptedSchema)
 @public.alt_response(401, description="Existing account: not its current password (counted as a failed sign-in)")
 @public.alt_response(404, description="Unknown, used, revoked, replaced or expired (alike)")
 @public.alt_response(429, description="Too many failed attempts for this account or address")

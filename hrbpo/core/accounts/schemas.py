@@ -49,7 +49,7 @@ class AcceptSchema(Schema):
                                                          "existing account's current one"}, **PASSWORD)
 
 
-class AcceptedSchema(Schema):
+class InvitationAcceptedSchema(Schema):
     token = ma.fields.String()
     user = ma.fields.Nested(TokenUserSchema)
     tenant = ma.fields.String(allow_none=True)

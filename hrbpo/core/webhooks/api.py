@@ -6,7 +6,7 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.webhooks import services
 from hrbpo.core.webhooks.events import event_types
-from hrbpo.core.webhooks.schemas import (AcceptedSchema, DeliveryQuerySchema, DeliverySchema, EventTypeSchema,
+from hrbpo.core.webhooks.schemas import (DeliveryQueuedSchema, DeliveryQuerySchema, DeliverySchema, EventTypeSchema,
                                          SecretSchema, WebhookCreatedSchema, WebhookSchema, WebhookUpdateSchema)
 
 blp = tenant_scoped(Blueprint("webhooks_api", __name__, url_prefix="/api/v1/tenants/<slug>/webhooks",
@@ -83,7 +83,7 @@ def rotate_secret(webhook_id):
 
 @blp.route("/<uuid:webhook_id>/test", methods=["POST"])
 @requires(MANAGE)
-@blp.response(202, AcceptedSchema)
+@blp.response(202, DeliveryQueuedSchema)
 @blp.alt_response(409, description="The webhook is switched off")
 def send_test(webhook_id):
     """Queue a `webhook.test` event for this endpoint (whatever it subscribes to)."""
@@ -104,7 +104,7 @@ def list_deliveries(query, page, webhook_id):
 
 @blp.route("/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver", methods=["POST"])
 @requires(MANAGE)
-@blp.response(202, AcceptedSchema)
+@blp.response(202, DeliveryQueuedSchema)
 @blp.alt_response(409, description="The webhook is switched off, or the delivery is being sent right now")
 def redeliver(webhook_id, delivery_id):
     """Send the event again now: a new run of attempts with the same

@@ -61,6 +61,6 @@ class DeliverySchema(Schema):
     delivered_at = ma.fields.DateTime(allow_none=True)
 
 
-class AcceptedSchema(Schema):
+class DeliveryQueuedSchema(Schema):
     event_id = ma.fields.UUID()
     delivery_id = ma.fields.UUID()
