@@ -1,6 +1,6 @@
 """Every core model, imported once so the metadata (and Alembic) sees them all."""
 from hrbpo.core.api.idempotency import IdempotencyRecord
-from hrbpo.core.audit import AuditEvent
+from hrbpo.core.audit import AuditEvent, AuditHead
 from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.files import StoredFile
 from hrbpo.core.jobs.models import BackgroundJob
@@ -8,5 +8,5 @@ from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
-__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "BackgroundJob", "Membership", "OutboxMessage", "StoredFile", "Tenant",
+__all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "BackgroundJob", "Membership", "OutboxMessage", "StoredFile", "Tenant",
            "TenantModule", "User"]

@@ -17,7 +17,9 @@ PREDICATE = (
 )
 # Looked up before any tenant is known (bearer tokens); guarded in the ORM.
 EXEMPT = {"api_tokens"}
-APPEND_ONLY = {"audit_events"}
+# What the app role may do beyond SELECT, INSERT, UPDATE, DELETE's default:
+# history is only ever appended to, a chain's head only moves forward.
+PRIVILEGES = {"audit_events": "SELECT, INSERT", "audit_heads": "SELECT, INSERT, UPDATE"}
 
 
 def tenant_tables(metadata) -> list[str]:
@@ -39,7 +41,7 @@ def grant(connection, metadata, role: str):
     quoted = connection.dialect.identifier_preparer.quote(role)
     connection.execute(sa.text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
     for table in metadata.sorted_tables:
-        privileges = "SELECT, INSERT" if table.name in APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        privileges = PRIVILEGES.get(table.name, "SELECT, INSERT, UPDATE, DELETE")
         connection.execute(sa.text(f'REVOKE ALL ON "{table.name}" FROM {quoted}'))
         connection.execute(sa.text(f'GRANT {privileges} ON "{table.name}" TO {quoted}'))
     connection.execute(sa.text(f"GRANT SELECT ON alembic_version TO {quoted}"))
