@@ -167,8 +167,10 @@ def actor_fields() -> dict:
     return fields
 
 
-def verify(tenant_id=None, all_chains=False) -> list[str]:
-    """Walk the chain(s); return a list of problems (empty when intact)."""
+def verify(tenant_id=None, all_chains=False, session=None) -> list[str]:
+    """Walk the chain(s); return a list of problems (empty when intact).
+    `session`: another database's (a restore checks before it commits)."""
+    session = session or db.session
     problems = []
     query = sa.select(AuditEvent).order_by(AuditEvent.tenant_id, AuditEvent.seq)
     heads = sa.select(AuditHead)
@@ -176,7 +178,7 @@ def verify(tenant_id=None, all_chains=False) -> list[str]:
         query = query.where(_chain(AuditEvent.tenant_id, tenant_id))
         heads = heads.where(_chain(AuditHead.tenant_id, tenant_id))
     expected = {}
-    for event in db.session.scalars(query).yield_per(1000):
+    for event in session.scalars(query).yield_per(1000):
         chain = event.tenant_id
         prev_seq, prev_hash = expected.get(chain, (0, GENESIS))
         where = f"tenant {chain or '-'} seq {event.seq}"
@@ -187,7 +189,7 @@ def verify(tenant_id=None, all_chains=False) -> list[str]:
         if event.digest() != event.hash:
             problems.append(f"{where}: contents changed after writing (hash mismatch)")
         expected[chain] = (event.seq, event.hash)
-    for head in db.session.scalars(heads):
+    for head in session.scalars(heads):
         seq, last_hash = expected.pop(head.tenant_id, (0, GENESIS))
         where = f"tenant {head.tenant_id or '-'}"
         if (seq, last_hash) != (head.count, head.last_hash):
