@@ -181,3 +181,60 @@ def test_reads_end_in_commit_so_prepared_statements_survive(app, tenant_a):
             sa.event.remove(db.engine, name, fn)
     assert ends[:3] == ["commit", "rollback", "rollback"]
     assert "unsaved" not in titles
+
+
+def test_the_app_role_cannot_widen_its_own_scope(tenant_a, tenant_b):
+    """Setting hrbpo.all_tenants on the app's connection opens no other tenant's rows."""
+    with tenancy.tenant_context(_tenant(tenant_a.slug)):
+        db.session.execute(text("SELECT 1"))
+        db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+        seen = db.session.execute(text("SELECT id FROM employees")).scalars().all()
+        audit = db.session.execute(text("SELECT DISTINCT tenant_id FROM audit_events")).scalars().all()
+        db.session.execute(text("SELECT set_config('hrbpo.tenant_id', '', true)"))
+        nothing = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert [str(i) for i in seen] == [tenant_a.employee_id]
+    assert [str(t) for t in audit] == [tenant_a.id]
+    assert nothing == 0
+
+
+def test_all_tenants_runs_on_the_operator_connection(app, tenant_a, tenant_b):
+    with tenancy.all_tenants():
+        user = db.session.execute(text("SELECT current_user")).scalar()
+        employees = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert user != app.config["HRBPO_APP_ROLE"] and employees == 2
+
+
+def test_identity_lookup_reads_memberships_only(tenant_a, tenant_b):
+    with tenancy.identity_lookup():
+        user = db.session.execute(text("SELECT current_user")).scalar()
+        tenants = db.session.execute(text("SELECT DISTINCT tenant_id FROM memberships")).scalars().all()
+        employees = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert {str(t) for t in tenants} == {tenant_a.id, tenant_b.id}
+    assert employees == 0 and user == db.session.execute(text("SELECT current_user")).scalar()
+
+
+def test_the_app_role_cannot_delete_a_tenant(tenant_a):
+    with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+        db.session.execute(text("DELETE FROM tenants"))
+    db.session.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM tenants")).scalar() == 1
+
+
+def test_the_audit_log_refuses_rewrites_even_with_privileges(app, tenant_a, owner_sql):
+    """A grant given by mistake still meets the trigger; the head only moves forward."""
+    role = app.config["HRBPO_APP_ROLE"]
+    owner_sql(f'GRANT UPDATE, DELETE ON audit_events, audit_heads TO "{role}"')
+    try:
+        tenant = _tenant(tenant_a.slug)
+        for statement in ("UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events",
+                          "DELETE FROM audit_heads", "UPDATE audit_heads SET count = count - 1"):
+            with tenancy.tenant_context(tenant):
+                with pytest.raises(sa.exc.ProgrammingError, match="append-only"):
+                    db.session.execute(text(statement))
+            db.session.rollback()
+    finally:
+        owner_sql(f'REVOKE UPDATE, DELETE ON audit_events FROM "{role}"')
+        owner_sql(f'REVOKE DELETE ON audit_heads FROM "{role}"')
