@@ -8,7 +8,8 @@ match nothing (NULLIF turns '' into NULL), never everything.
 
 - Every role sees only the tenant set in `hrbpo.tenant_id`.
 - `hrbpo.all_tenants = '1'` widens that only for the owner (the migration
-  role, and members of it: the operator connection, db.operator_engine()).
+  role) and the operator role (HRBPO_OPERATOR_DATABASE_URL's, if another):
+  the operator connection, db.operator_engine().
   The app role may set it, and it then reads nothing more, except the identity
   tables a sign-in needs before a tenant is known (tenancy.identity_lookup()).
 - The app role never deletes a tenant (that would cascade into the audit log),
@@ -57,8 +58,18 @@ def tenant_tables(metadata) -> list[str]:
     return sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.c and t.name not in EXEMPT)
 
 
-def apply(connection, metadata, app_role: str | None = None):
-    """Run as the owner: its own role is the one `all_tenants` widens."""
+def roles(config) -> dict:
+    """apply()'s roles from the settings: the app's, and the operator
+    connection's when it logs in as a role of its own (not the owner)."""
+    url = config.get("HRBPO_OPERATOR_DATABASE_URL")
+    return {"app_role": config.get("HRBPO_APP_ROLE"), "operator_role": sa.engine.make_url(url).username if url else None}
+
+
+def apply(connection, metadata, app_role: str | None = None, operator_role: str | None = None):
+    """Run as the owner: `all_tenants` widens its own role, and `operator_role`'s."""
+    owner = connection.execute(sa.text("SELECT current_user")).scalar()
+    operator_role = operator_role if operator_role not in (None, owner, app_role) else None
+    operators = "CURRENT_USER" + (f", {connection.dialect.identifier_preparer.quote(operator_role)}" if operator_role else "")
     for table in tenant_tables(metadata):
         connection.execute(sa.text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
         connection.execute(sa.text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
@@ -66,7 +77,7 @@ def apply(connection, metadata, app_role: str | None = None):
             connection.execute(sa.text(f'DROP POLICY IF EXISTS {name} ON "{table}"'))
         connection.execute(sa.text(f'CREATE POLICY {POLICY} ON "{table}" USING {PREDICATE} WITH CHECK {PREDICATE}'))
         connection.execute(sa.text(
-            f'CREATE POLICY {OPERATOR_POLICY} ON "{table}" TO CURRENT_USER USING ({ALL_TENANTS}) WITH CHECK ({ALL_TENANTS})'))
+            f'CREATE POLICY {OPERATOR_POLICY} ON "{table}" TO {operators} USING ({ALL_TENANTS}) WITH CHECK ({ALL_TENANTS})'))
         if table in IDENTITY:
             connection.execute(sa.text(f'CREATE POLICY {IDENTITY_POLICY} ON "{table}" FOR SELECT USING ({ALL_TENANTS})'))
     connection.execute(sa.text(_GUARD))
@@ -75,8 +86,9 @@ def apply(connection, metadata, app_role: str | None = None):
             connection.execute(sa.text(f'DROP TRIGGER IF EXISTS hrbpo_audit_guard ON "{table}"'))
             connection.execute(sa.text(f'CREATE TRIGGER hrbpo_audit_guard BEFORE {events} ON "{table}" '
                                        "FOR EACH ROW EXECUTE FUNCTION hrbpo_audit_guard()"))
-    if app_role:
-        grant(connection, metadata, app_role)
+    for role in (app_role, operator_role):
+        if role:
+            grant(connection, metadata, role)
 
 
 def grant(connection, metadata, role: str):

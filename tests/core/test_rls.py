@@ -238,3 +238,25 @@ def test_the_audit_log_refuses_rewrites_even_with_privileges(app, tenant_a, owne
     finally:
         owner_sql(f'REVOKE UPDATE, DELETE ON audit_events FROM "{role}"')
         owner_sql(f'REVOKE DELETE ON audit_heads FROM "{role}"')
+
+
+def test_a_separate_operator_role_crosses_tenants_and_the_app_role_still_does_not(app, tenant_a, tenant_b, owner_sql):
+    """HRBPO_OPERATOR_DATABASE_URL may log in as a role of its own instead of the owner."""
+    role = f"{app.config['HRBPO_APP_ROLE']}_operator"
+    if not owner_sql("SELECT 1 FROM pg_roles WHERE rolname = :r", {"r": role}):
+        owner_sql(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+    owner = sa.create_engine(app.config["HRBPO_MIGRATE_DATABASE_URL"])
+    with owner.begin() as conn:
+        rls.apply(conn, db.metadata, app.config["HRBPO_APP_ROLE"], operator_role=role)
+    owner.dispose()
+    url = sa.engine.make_url(app.config["HRBPO_MIGRATE_DATABASE_URL"]).set(username=role)
+    operator = sa.create_engine(url)
+    try:
+        with operator.begin() as conn:
+            conn.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+            assert conn.execute(text("SELECT count(*) FROM employees")).scalar() == 2
+    finally:
+        operator.dispose()
+    db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+    assert db.session.execute(text("SELECT count(*) FROM employees")).scalar() == 0
+    db.session.rollback()

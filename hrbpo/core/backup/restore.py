@@ -90,7 +90,7 @@ def _postgresql(url, tables: Path, found: dict):
             for head in found["migration_heads"]:
                 command.upgrade(config, head)
             _load(conn, tables)
-            rls.apply(conn, db.metadata, current_app.config.get("HRBPO_APP_ROLE"))
+            rls.apply(conn, db.metadata, **rls.roles(current_app.config))
             _verify(conn, postgresql_tables(conn)[1], found)
     finally:
         engine.dispose()
