@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 import uuid6
-from flask import current_app, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
@@ -68,19 +68,37 @@ def _log_crossing(conn):
 
 class TenantSession(FlaskSession):
     """Cross-tenant work goes to the operator connection: the app role's own
-    connection never reads past its tenant, whatever it sets."""
+    connection never reads past its tenant, whatever it sets.
+
+    One session then holds two connections, and a row one of them has locked
+    or written (uncommitted) would make the other wait on it for ever. So work
+    pending when all_tenants() starts is flushed first, where it began
+    (_flush_before_crossing), and rows without row security (users, tenants,
+    tokens) are always written on the app's connection."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and tenancy.as_operator():
+        if bind is None and tenancy.as_operator() and not (self._flushing and not _row_secured(mapper)):
             engine = operator_engine()
             if engine is not None:
                 return engine
         return super().get_bind(mapper, clause, bind=bind, **kwargs)
 
 
+def _row_secured(mapper) -> bool:
+    return mapper is not None and "tenant_id" in sa.inspect(mapper).local_table.c
+
+
+def _flush_before_crossing():
+    if has_app_context() and db.session.registry.has():
+        session = db.session()
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+
+
 # Objects stay readable after commit (no reload round trip, no reload outside
 # the tenant context they were loaded in).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": TenantSession})
+tenancy.before_crossing.append(_flush_before_crossing)
 
 
 def new_id() -> uuid.UUID:

@@ -14,6 +14,9 @@ from contextvars import ContextVar
 ALL = object()
 IDENTITY = object()
 _current: ContextVar = ContextVar("hrbpo_tenant", default=None)
+# Run before every all_tenants(): db.py flushes work pending in the current
+# tenant there, on the app's connection, before the operator's takes over.
+before_crossing: list = []
 
 
 class TenantNotSet(RuntimeError):
@@ -62,6 +65,8 @@ def tenant_context(tenant):
 
 def all_tenants():
     """Run the block across every tenant: operator and platform code only."""
+    for hook in before_crossing:
+        hook()
     return _switch(ALL)
 
 

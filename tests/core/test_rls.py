@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from hrbpo.core import rls, tenancy
+from hrbpo.core import audit, rls, tenancy
+from hrbpo.core.auth.models import User
 from hrbpo.core.db import db
 from hrbpo.core.tenants.models import Tenant
 
@@ -189,12 +190,12 @@ def test_the_app_role_cannot_widen_its_own_scope(tenant_a, tenant_b):
         db.session.execute(text("SELECT 1"))
         db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
         seen = db.session.execute(text("SELECT id FROM employees")).scalars().all()
-        audit = db.session.execute(text("SELECT DISTINCT tenant_id FROM audit_events")).scalars().all()
+        chains = db.session.execute(text("SELECT DISTINCT tenant_id FROM audit_events")).scalars().all()
         db.session.execute(text("SELECT set_config('hrbpo.tenant_id', '', true)"))
         nothing = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
     db.session.rollback()
     assert [str(i) for i in seen] == [tenant_a.employee_id]
-    assert [str(t) for t in audit] == [tenant_a.id]
+    assert [str(t) for t in chains] == [tenant_a.id]
     assert nothing == 0
 
 
@@ -260,3 +261,17 @@ def test_a_separate_operator_role_crosses_tenants_and_the_app_role_still_does_no
     db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
     assert db.session.execute(text("SELECT count(*) FROM employees")).scalar() == 0
     db.session.rollback()
+
+
+def test_work_pending_in_a_tenant_goes_out_before_crossing(app, tenant_a):
+    """A row locked on the app's connection and changed there, then a platform
+    audit event (all tenants): the change must not wait on its own lock from
+    the operator's connection (it once hung a sign-in with a backup code)."""
+    with tenancy.all_tenants():
+        db.session.execute(text("SET LOCAL lock_timeout = '3s'"))  # fail, not hang, before the fix
+    user = db.session.scalars(sa.select(User).where(User.email == f"hr@{tenant_a.slug}.test")).one()
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    user.backup_codes = ["spent"]
+    audit.record("user.test", user, tenant_id=None)
+    db.session.commit()
+    assert db.session.scalars(sa.select(User.backup_codes).where(User.id == user.id)).one() == ["spent"]
