@@ -62,14 +62,16 @@ def roles(config) -> dict:
     """apply()'s roles from the settings: the app's, and the operator
     connection's when it logs in as a role of its own (not the owner)."""
     url = config.get("HRBPO_OPERATOR_DATABASE_URL")
-    return {"app_role": config.get("HRBPO_APP_ROLE"), "operator_role": sa.engine.make_url(url).username if url else None}
+    operator = sa.engine.make_url(url).username if url else None
+    return {"app_role": config.get("HRBPO_APP_ROLE"), "operator_role": operator}
 
 
 def apply(connection, metadata, app_role: str | None = None, operator_role: str | None = None):
     """Run as the owner: `all_tenants` widens its own role, and `operator_role`'s."""
     owner = connection.execute(sa.text("SELECT current_user")).scalar()
     operator_role = operator_role if operator_role not in (None, owner, app_role) else None
-    operators = "CURRENT_USER" + (f", {connection.dialect.identifier_preparer.quote(operator_role)}" if operator_role else "")
+    quote = connection.dialect.identifier_preparer.quote
+    operators = "CURRENT_USER" + (f", {quote(operator_role)}" if operator_role else "")
     for table in tenant_tables(metadata):
         connection.execute(sa.text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
         connection.execute(sa.text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
