@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from hrbpo.core import audit, rls, tenancy
 from hrbpo.core.auth.models import User
-from hrbpo.core.db import db
+from hrbpo.core.db import db, end_read_only_transaction
 from hrbpo.core.tenants.models import Tenant
 
 pytestmark = pytest.mark.postgresql_only
@@ -157,8 +157,6 @@ def test_settings_are_sent_once_per_change(tenant_a, app):
 def test_reads_end_in_commit_so_prepared_statements_survive(app, tenant_a):
     """A GET that only read commits (psycopg forgets prepared statements on
     ROLLBACK); one that wrote without committing still rolls back."""
-    from hrbpo.core.db import end_read_only_transaction
-
     ends = []
     listeners = [("commit", lambda conn: ends.append("commit")), ("rollback", lambda conn: ends.append("rollback"))]
     for name, fn in listeners:
@@ -275,3 +273,34 @@ def test_work_pending_in_a_tenant_goes_out_before_crossing(app, tenant_a):
     audit.record("user.test", user, tenant_id=None)
     db.session.commit()
     assert db.session.scalars(sa.select(User.backup_codes).where(User.id == user.id)).one() == ["spent"]
+
+
+def test_a_read_only_end_commits_only_when_both_connections_only_read(app, tenant_a):
+    """The teardown's COMMIT of a request that only read must not commit a
+    write made on the operator's connection."""
+    ends = []
+
+    def listener(conn):
+        ends.append("commit")
+
+    sa.event.listen(sa.engine.Engine, "commit", listener)
+    try:
+        tenant = _tenant(tenant_a.slug)
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        with tenancy.all_tenants():
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        end_read_only_transaction()
+        assert ends == ["commit", "commit"]
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        with tenancy.all_tenants():
+            db.session.execute(text("UPDATE employees SET job_title = 'unsaved'"))
+        end_read_only_transaction()
+        db.session.rollback()
+    finally:
+        sa.event.remove(sa.engine.Engine, "commit", listener)
+    assert ends == ["commit", "commit"]
+    with tenancy.all_tenants():
+        assert "unsaved" not in db.session.execute(text("SELECT job_title FROM employees")).scalars().all()
+    db.session.rollback()
