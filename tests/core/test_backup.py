@@ -147,3 +147,12 @@ def test_backup_refuses_a_folder_that_is_not_empty(app, tmp_path):
     (tmp_path / "old.txt").write_text("x")
     r = _run(app, "backup", str(tmp_path))
     assert r.exit_code != 0 and "not empty" in r.output
+
+
+def test_restore_refuses_another_dialect(backed_up, empty_app):
+    folder, _, _ = backed_up
+    manifest = json.loads((folder / "manifest.json").read_text())
+    other = {"sqlite": "postgresql", "postgresql": "sqlite"}[manifest["dialect"]]
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "dialect": other}))
+    r = _run(empty_app, "restore", str(folder))
+    assert r.exit_code != 0 and f"is of a {other} database" in r.output
