@@ -1,7 +1,10 @@
 """Append-only audit log with a hash chain per tenant, so tampering shows.
 
 `record()` writes in the caller's transaction, so an audited change and its
-audit row commit or roll back together.
+audit row commit or roll back together. Each chain's head (event count and
+last hash) is kept apart from the events in `audit_heads`, updated in the same
+transaction: removing the newest events leaves a chain that is intact on its
+own, and only the head tells.
 """
 import hashlib
 import json
@@ -62,6 +65,22 @@ class AuditEvent(db.Model):
         return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+class AuditHead(db.Model):
+    """Where one chain (a tenant's, or the platform's with no tenant) ends."""
+
+    __tablename__ = "audit_heads"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid, sa.ForeignKey("tenants.id", ondelete="CASCADE"), unique=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+def _chain(column, tenant_id):
+    return column.is_(None) if tenant_id is None else column == tenant_id
+
+
 def mask(changes: dict) -> dict:
     """Replace sensitive values by a marker; keep the fact that they changed."""
     out = {}
@@ -90,10 +109,10 @@ def _lock_chain(tenant_id):
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
-def _last(tenant_id):
-    where = AuditEvent.tenant_id.is_(None) if tenant_id is None else AuditEvent.tenant_id == tenant_id
-    return db.session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash).where(where).order_by(AuditEvent.seq.desc()).limit(1)
+def _head(tenant_id) -> AuditHead | None:
+    """The chain's head, its row locked until the transaction ends."""
+    return db.session.scalars(
+        sa.select(AuditHead).where(_chain(AuditHead.tenant_id, tenant_id)).with_for_update()
     ).first()
 
 
@@ -114,21 +133,26 @@ def record(action, target=None, changes=None, *, tenant_id=None, target_type=Non
 
 
 def _append(tenant_id, action, target_type, target_id, changes, actor):
+    # The advisory lock serialises a chain's first append too (no head row to lock yet).
     _lock_chain(tenant_id)
-    last = _last(tenant_id)
+    head = _head(tenant_id)
+    if head is None:
+        head = AuditHead(id=new_id(), tenant_id=tenant_id, count=0, last_hash=GENESIS)
+        db.session.add(head)
     event = AuditEvent(
         id=new_id(),
         tenant_id=tenant_id,
-        seq=(last.seq + 1) if last else 1,
+        seq=head.count + 1,
         at=utcnow(),
         action=action,
         target_type=target_type,
         target_id=target_id,
         changes=mask(changes or {}),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=head.last_hash,
         **actor,
     )
     event.hash = event.digest()
+    head.count, head.last_hash = event.seq, event.hash
     db.session.add(event)
     db.session.flush()
     return event
@@ -147,14 +171,18 @@ def actor_fields() -> dict:
     return fields
 
 
-def verify(tenant_id=None, all_chains=False) -> list[str]:
-    """Walk the chain(s); return a list of problems (empty when intact)."""
+def verify(tenant_id=None, all_chains=False, session=None) -> list[str]:
+    """Walk the chain(s); return a list of problems (empty when intact).
+    `session`: another database's (a restore checks before it commits)."""
+    session = session or db.session
     problems = []
     query = sa.select(AuditEvent).order_by(AuditEvent.tenant_id, AuditEvent.seq)
+    heads = sa.select(AuditHead)
     if not all_chains:
-        query = query.where(AuditEvent.tenant_id == tenant_id if tenant_id else AuditEvent.tenant_id.is_(None))
+        query = query.where(_chain(AuditEvent.tenant_id, tenant_id))
+        heads = heads.where(_chain(AuditHead.tenant_id, tenant_id))
     expected = {}
-    for event in db.session.scalars(query).yield_per(1000):
+    for event in session.scalars(query).yield_per(1000):
         chain = event.tenant_id
         prev_seq, prev_hash = expected.get(chain, (0, GENESIS))
         where = f"tenant {chain or '-'} seq {event.seq}"
@@ -165,4 +193,12 @@ def verify(tenant_id=None, all_chains=False) -> list[str]:
         if event.digest() != event.hash:
             problems.append(f"{where}: contents changed after writing (hash mismatch)")
         expected[chain] = (event.seq, event.hash)
+    for head in session.scalars(heads):
+        seq, last_hash = expected.pop(head.tenant_id, (0, GENESIS))
+        where = f"tenant {head.tenant_id or '-'}"
+        if (seq, last_hash) != (head.count, head.last_hash):
+            problems.append(f"{where}: the chain ends at seq {seq} but its head says {head.count} "
+                            "(events removed or replaced at the end)")
+    for chain in expected:
+        problems.append(f"tenant {chain or '-'}: the chain has no head (removed)")
     return problems

@@ -7,6 +7,7 @@ from flask import current_app
 from rich.progress import BarColumn, Progress, TextColumn
 
 from hrbpo.core import audit, tenancy
+from hrbpo.core import backup as backups
 from hrbpo.core.db import db
 from hrbpo.core.errors import DomainError
 
@@ -165,6 +166,31 @@ def audit_verify(slug):
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s): the audit log was tampered with.")
     click.echo("Audit log intact.")
+
+
+@hrbpo_cli.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+def backup(folder):
+    """Write a consistent snapshot of every tenant, the uploaded files and a
+    manifest into FOLDER (new or empty). Keys are not included."""
+    try:
+        found = backups.backup(folder)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc))
+    rows = sum(t["rows"] for t in found["tenants"])
+    click.echo(f"Backed up {len(found['tenants'])} tenants ({rows} rows) and {len(found['files'])} files to {folder}.")
+
+
+@hrbpo_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def restore(folder):
+    """Restore a backup into an empty database and upload folder, then verify
+    the audit chains. Refuses (changing nothing) anything else."""
+    try:
+        found = backups.restore(folder)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Restored {len(found['tenants'])} tenants from {folder}; audit log intact.")
 
 
 @hrbpo_cli.command("plugins")

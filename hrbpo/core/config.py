@@ -32,6 +32,10 @@ def _bool(name, default):
     return default if value is None else value.lower() in ("1", "true", "yes", "on")
 
 
+def _psycopg(url: str) -> str:
+    return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+
+
 def load(instance_path: str) -> dict:
     instance = Path(instance_path)
     database_url = _env("DATABASE_URL") or f"sqlite:///{instance / 'hrbpo.db'}"
@@ -39,9 +43,7 @@ def load(instance_path: str) -> dict:
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
-    migrate_url = _env("MIGRATE_DATABASE_URL") or database_url
-    if migrate_url.startswith("postgresql://"):
-        migrate_url = "postgresql+psycopg://" + migrate_url[len("postgresql://"):]
+    migrate_url = _psycopg(_env("MIGRATE_DATABASE_URL") or database_url)
     secure = _bool("SECURE_COOKIES", False)
     return {
         "SECRET_KEY": _env("SECRET_KEY") or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
@@ -50,6 +52,9 @@ def load(instance_path: str) -> dict:
         or _instance_secret(instance, "encryption_key", lambda: Fernet.generate_key().decode()),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "HRBPO_MIGRATE_DATABASE_URL": migrate_url,
+        # Cross-tenant (operator and platform) work: the owner or a member of it
+        # (docs/security.md, "Roles"). Unset: HRBPO_MIGRATE_DATABASE_URL.
+        "HRBPO_OPERATOR_DATABASE_URL": _psycopg(_env("OPERATOR_DATABASE_URL") or "") or None,
         # PostgreSQL role the app connects as; `db upgrade` grants it the tables.
         "HRBPO_APP_ROLE": _env("APP_ROLE"),
         # No pre-ping before every checkout: hrbpo.core.db pings connections that sat idle.

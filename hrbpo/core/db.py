@@ -1,8 +1,10 @@
 """Database: SQLAlchemy models, the TenantScoped mixin and the hooks that keep
 every tenant inside its own rows (DESIGN decisions 1 and 2)."""
+import logging
 import os
 import sqlite3
 import struct
+import threading
 import time
 import uuid
 import weakref
@@ -10,8 +12,9 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 import uuid6
-from flask import current_app
+from flask import current_app, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with_loader_criteria
 
@@ -30,9 +33,72 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING)
 
 
+log = logging.getLogger(__name__)
+OPERATOR_ENGINE = "hrbpo_operator_engine"
+_operator_lock = threading.Lock()
+
+
+def operator_engine() -> sa.engine.Engine | None:
+    """The engine cross-tenant work runs on (tenancy.all_tenants()): on
+    PostgreSQL with an app role of its own, a connection as the owner
+    (HRBPO_OPERATOR_DATABASE_URL, default the migration URL), whose policies
+    alone let `hrbpo.all_tenants` through; otherwise None (the app's own)."""
+    extensions = current_app.extensions
+    if OPERATOR_ENGINE not in extensions:
+        with _operator_lock:
+            if OPERATOR_ENGINE not in extensions:
+                extensions[OPERATOR_ENGINE] = _make_operator_engine(current_app.config)
+    return extensions[OPERATOR_ENGINE]
+
+
+def _make_operator_engine(config) -> sa.engine.Engine | None:
+    url = sa.engine.make_url(config.get("HRBPO_OPERATOR_DATABASE_URL") or config["HRBPO_MIGRATE_DATABASE_URL"])
+    if url.get_backend_name() != "postgresql" or url == sa.engine.make_url(config["SQLALCHEMY_DATABASE_URI"]):
+        return None
+    engine = sa.create_engine(url, **config["SQLALCHEMY_ENGINE_OPTIONS"])
+    event.listen(engine, "begin", _log_crossing)
+    return engine
+
+
+def _log_crossing(conn):
+    """Every cross-tenant transaction leaves a line (who asked is in the request's)."""
+    where = f"{request.method} {request.path}" if has_request_context() else "background work"
+    log.info("cross-tenant transaction on the operator connection for %s", where)
+
+
+class TenantSession(FlaskSession):
+    """Cross-tenant work goes to the operator connection: the app role's own
+    connection never reads past its tenant, whatever it sets.
+
+    One session then holds two connections, and a row one of them has locked
+    or written (uncommitted) would make the other wait on it for ever. So work
+    pending when all_tenants() starts is flushed first, where it began
+    (_flush_before_crossing), and rows without row security (users, tenants,
+    tokens) are always written on the app's connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and tenancy.as_operator() and not (self._flushing and not _row_secured(mapper)):
+            engine = operator_engine()
+            if engine is not None:
+                return engine
+        return super().get_bind(mapper, clause, bind=bind, **kwargs)
+
+
+def _row_secured(mapper) -> bool:
+    return mapper is not None and "tenant_id" in sa.inspect(mapper).local_table.c
+
+
+def _flush_before_crossing():
+    if has_app_context() and db.session.registry.has():
+        session = db.session()
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+
+
 # Objects stay readable after commit (no reload round trip, no reload outside
 # the tenant context they were loaded in).
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": TenantSession})
+tenancy.before_crossing.append(_flush_before_crossing)
 
 
 def new_id() -> uuid.UUID:
@@ -296,8 +362,9 @@ def end_read_only_transaction(exc=None):
     if exc is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
     try:
-        connection = session.connection()
-        if connection.dialect.name == "postgresql" and not connection.info.get(_WROTE):
+        # Every connection of the transaction (the operator's too) must have only read.
+        connections = session.info.get(_CONNECTIONS) or [session.connection()]
+        if all(not c.invalidated and c.dialect.name == "postgresql" and not c.info.get(_WROTE) for c in connections):
             session.commit()
     except sa.exc.SQLAlchemyError:  # a lost connection, or a transaction a failure left unusable
         session.invalidate()
@@ -329,6 +396,20 @@ def lock(obj, shared=False):
         session.execute(sa.select(*state.mapper.primary_key).where(key).with_for_update(read=shared))
     session.refresh(obj)
     return obj
+
+
+_CONNECTIONS = "hrbpo_connections"
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _remember_connection(session, transaction, connection):
+    session.info.setdefault(_CONNECTIONS, []).append(connection)
+
+
+@event.listens_for(TenantSession, "after_transaction_end")
+def _forget_connections(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_CONNECTIONS, None)
 
 
 class Encrypted(sa.types.TypeDecorator):

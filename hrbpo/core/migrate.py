@@ -39,7 +39,7 @@ def upgrade(target="heads"):
     try:
         if owner.dialect.name == "postgresql":
             with owner.begin() as conn:
-                rls.apply(conn, db.metadata, current_app.config.get("HRBPO_APP_ROLE"))
+                rls.apply(conn, db.metadata, **rls.roles(current_app.config))
     finally:
         owner.dispose()
 

@@ -1,7 +1,7 @@
 """Every core model, imported once so the metadata (and Alembic) sees them all."""
 from hrbpo.core.accounts.models import Invitation, PasswordReset
 from hrbpo.core.api.idempotency import IdempotencyRecord
-from hrbpo.core.audit import AuditEvent
+from hrbpo.core.audit import AuditEvent, AuditHead
 from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.files import StoredFile
 from hrbpo.core.jobs.models import BackgroundJob
@@ -10,6 +10,6 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
-__all__ = ["ApiToken", "AuditEvent", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob", "Membership",
-           "PasswordReset", "OutboxMessage", "StoredFile", "Tenant", "TenantModule", "User", "WebhookDelivery",
-           "WebhookEndpoint", "WebhookEvent"]
+__all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob",
+           "Membership", "PasswordReset", "OutboxMessage", "StoredFile", "Tenant", "TenantModule", "User",
+           "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

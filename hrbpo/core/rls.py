@@ -1,37 +1,96 @@
-"""PostgreSQL row-level security for every tenant table (DESIGN decision 2b).
+"""PostgreSQL row-level security for every tenant table (DESIGN decision 2b),
+and the roles that decide who may cross tenants (docs/security.md, "Roles").
 
-Applied after every `db upgrade`, from the metadata, so no table with a
-`tenant_id` (a plugin's included) can be forgotten. The policy reads the
-transaction-local settings that db.py sets; with no tenant set it matches
-nothing (NULLIF turns '' into NULL), never everything.
+Applied after every `db upgrade` (and by `restore`), from the metadata, so no
+table with a `tenant_id` (a plugin's included) can be forgotten. The policies
+read the transaction-local settings that db.py sets; with no tenant set they
+match nothing (NULLIF turns '' into NULL), never everything.
+
+- Every role sees only the tenant set in `hrbpo.tenant_id`.
+- `hrbpo.all_tenants = '1'` widens that only for the owner (the migration
+  role) and the operator role (HRBPO_OPERATOR_DATABASE_URL's, if another):
+  the operator connection, db.operator_engine().
+  The app role may set it, and it then reads nothing more, except the identity
+  tables a sign-in needs before a tenant is known (tenancy.identity_lookup()).
+- The app role never deletes a tenant (that would cascade into the audit log),
+  and never rewrites audit history: no privilege, and a trigger on top.
 """
 import sqlalchemy as sa
 
 POLICY = "hrbpo_tenant_isolation"
+OPERATOR_POLICY = "hrbpo_operator_all_tenants"
+IDENTITY_POLICY = "hrbpo_identity_lookup"
 # Each setting sits in a scalar subquery so PostgreSQL reads it once per
 # statement (an InitPlan) rather than twice per row: a count over a
 # 100,000-employee tenant ran 3.4× faster in the benchmarks (docs/benchmarks.md).
-PREDICATE = (
-    "(tenant_id = (SELECT NULLIF(current_setting('hrbpo.tenant_id', true), '')::uuid)"
-    " OR (SELECT current_setting('hrbpo.all_tenants', true) = '1'))"
-)
+PREDICATE = "(tenant_id = (SELECT NULLIF(current_setting('hrbpo.tenant_id', true), '')::uuid))"
+ALL_TENANTS = "(SELECT current_setting('hrbpo.all_tenants', true) = '1')"
 # Looked up before any tenant is known (bearer tokens); guarded in the ORM.
 EXEMPT = {"api_tokens"}
-APPEND_ONLY = {"audit_events"}
+# Read across tenants by a sign-in (who belongs where, with which modules), never written so.
+IDENTITY = {"memberships", "tenant_modules"}
+# What the app role may do instead of SELECT, INSERT, UPDATE, DELETE: history
+# is only appended to, a chain's head only moves forward, tenants stay.
+PRIVILEGES = {"audit_events": "SELECT, INSERT", "audit_heads": "SELECT, INSERT, UPDATE",
+              "tenants": "SELECT, INSERT, UPDATE"}
+
+# Only roles with the owner's privileges (the owner, a superuser) may change
+# audit rows: the owner could drop the trigger anyway; nobody else can.
+_GUARD = """
+CREATE OR REPLACE FUNCTION hrbpo_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+    RETURN COALESCE(NEW, OLD);
+  END IF;
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'audit_heads' THEN  -- nested: plpgsql's AND does not short-circuit
+    IF NEW.count > OLD.count AND NEW.tenant_id IS NOT DISTINCT FROM OLD.tenant_id THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  RAISE EXCEPTION 'hrbpo: % on % is not allowed: the audit log is append-only', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END $$
+"""
+GUARDED = {"audit_events": "UPDATE OR DELETE", "audit_heads": "UPDATE OR DELETE"}
 
 
 def tenant_tables(metadata) -> list[str]:
     return sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.c and t.name not in EXEMPT)
 
 
-def apply(connection, metadata, app_role: str | None = None):
+def roles(config) -> dict:
+    """apply()'s roles from the settings: the app's, and the operator
+    connection's when it logs in as a role of its own (not the owner)."""
+    url = config.get("HRBPO_OPERATOR_DATABASE_URL")
+    operator = sa.engine.make_url(url).username if url else None
+    return {"app_role": config.get("HRBPO_APP_ROLE"), "operator_role": operator}
+
+
+def apply(connection, metadata, app_role: str | None = None, operator_role: str | None = None):
+    """Run as the owner: `all_tenants` widens its own role, and `operator_role`'s."""
+    owner = connection.execute(sa.text("SELECT current_user")).scalar()
+    operator_role = operator_role if operator_role not in (None, owner, app_role) else None
+    quote = connection.dialect.identifier_preparer.quote
+    operators = "CURRENT_USER" + (f", {quote(operator_role)}" if operator_role else "")
     for table in tenant_tables(metadata):
         connection.execute(sa.text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
         connection.execute(sa.text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
-        connection.execute(sa.text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
+        for name in (POLICY, OPERATOR_POLICY, IDENTITY_POLICY):
+            connection.execute(sa.text(f'DROP POLICY IF EXISTS {name} ON "{table}"'))
         connection.execute(sa.text(f'CREATE POLICY {POLICY} ON "{table}" USING {PREDICATE} WITH CHECK {PREDICATE}'))
-    if app_role:
-        grant(connection, metadata, app_role)
+        connection.execute(sa.text(
+            f'CREATE POLICY {OPERATOR_POLICY} ON "{table}" TO {operators} USING ({ALL_TENANTS}) WITH CHECK ({ALL_TENANTS})'))
+        if table in IDENTITY:
+            connection.execute(sa.text(f'CREATE POLICY {IDENTITY_POLICY} ON "{table}" FOR SELECT USING ({ALL_TENANTS})'))
+    connection.execute(sa.text(_GUARD))
+    for table, events in GUARDED.items():
+        if table in metadata.tables:
+            connection.execute(sa.text(f'DROP TRIGGER IF EXISTS hrbpo_audit_guard ON "{table}"'))
+            connection.execute(sa.text(f'CREATE TRIGGER hrbpo_audit_guard BEFORE {events} ON "{table}" '
+                                       "FOR EACH ROW EXECUTE FUNCTION hrbpo_audit_guard()"))
+    for role in (app_role, operator_role):
+        if role:
+            grant(connection, metadata, role)
 
 
 def grant(connection, metadata, role: str):
@@ -39,7 +98,7 @@ def grant(connection, metadata, role: str):
     quoted = connection.dialect.identifier_preparer.quote(role)
     connection.execute(sa.text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
     for table in metadata.sorted_tables:
-        privileges = "SELECT, INSERT" if table.name in APPEND_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        privileges = PRIVILEGES.get(table.name, "SELECT, INSERT, UPDATE, DELETE")
         connection.execute(sa.text(f'REVOKE ALL ON "{table.name}" FROM {quoted}'))
         connection.execute(sa.text(f'GRANT {privileges} ON "{table.name}" TO {quoted}'))
     connection.execute(sa.text(f"GRANT SELECT ON alembic_version TO {quoted}"))

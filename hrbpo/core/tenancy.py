@@ -2,14 +2,21 @@
 
 The tenant lives in a context variable so the ORM hook (db.py), PostgreSQL's
 RLS session variable and CLI commands all read the same value. Crossing tenants
-is explicit: `all_tenants()` is for operator and platform code only.
+is explicit: `all_tenants()` is for operator and platform code only, and on
+PostgreSQL runs on the operator's own connection (db.operator_engine()), since
+the app role cannot widen its policies; `identity_lookup()` is the one narrow
+crossing the app role may make itself (who belongs to which tenant, at sign-in).
 """
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 ALL = object()
+IDENTITY = object()
 _current: ContextVar = ContextVar("hrbpo_tenant", default=None)
+# Run before every all_tenants(): db.py flushes work pending in the current
+# tenant there, on the app's connection, before the operator's takes over.
+before_crossing: list = []
 
 
 class TenantNotSet(RuntimeError):
@@ -18,10 +25,16 @@ class TenantNotSet(RuntimeError):
 
 def current_tenant_id() -> uuid.UUID | None:
     value = _current.get()
-    return None if value is ALL else value
+    return None if value in (ALL, IDENTITY) else value
 
 
 def in_all_tenants() -> bool:
+    """No tenant filter in the ORM: all tenants, or an identity lookup."""
+    return _current.get() in (ALL, IDENTITY)
+
+
+def as_operator() -> bool:
+    """Cross-tenant work that needs the operator connection."""
     return _current.get() is ALL
 
 
@@ -52,7 +65,16 @@ def tenant_context(tenant):
 
 def all_tenants():
     """Run the block across every tenant: operator and platform code only."""
+    for hook in before_crossing:
+        hook()
     return _switch(ALL)
+
+
+def identity_lookup():
+    """Read the identity tables (rls.IDENTITY: memberships, tenant modules)
+    across tenants, before a tenant is known, on the app's own connection.
+    Other tenant tables read nothing here on PostgreSQL: use all_tenants()."""
+    return _switch(IDENTITY)
 
 
 def enter(tenant) -> object:
@@ -68,7 +90,7 @@ def rls_settings() -> tuple[str, str]:
     """(tenant id, all-tenants flag): what PostgreSQL's RLS policies read, as
     strings for set_config (db.py sends them before each statement that needs them)."""
     value = _current.get()
-    return ("", "1") if value is ALL else (str(value) if value else "", "")
+    return ("", "1") if value in (ALL, IDENTITY) else (str(value) if value else "", "")
 
 
 

@@ -39,6 +39,10 @@ def render_item(type_, obj, autogen_context):
 
 
 def run():
+    given = config.attributes.get("connection")
+    if given is not None:  # a restore: the schema is made inside its own transaction
+        migrate(given)
+        return
     engine = create_engine(config.get_main_option("sqlalchemy.url") or current_app.config["HRBPO_MIGRATE_DATABASE_URL"],
                            poolclass=pool.NullPool)
     with engine.connect() as connection:
@@ -46,17 +50,21 @@ def run():
             # Batch migrations copy tables; enforced foreign keys would cascade.
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=db.metadata,
-            include_object=include_object,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-            render_item=render_item,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        migrate(connection)
     engine.dispose()
+
+
+def migrate(connection):
+    context.configure(
+        connection=connection,
+        target_metadata=db.metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 run()

@@ -67,3 +67,24 @@ def test_verify_detects_deleted_event(app, tenant_a, owner_sql):
     owner_sql("DELETE FROM audit_events WHERE seq = 2 AND tenant_id IS NOT NULL")
     r = app.test_cli_runner().invoke(args=["hrbpo", "audit", "verify"])
     assert r.exit_code == 1 and "seq 3" in r.output
+
+
+def test_verify_detects_removed_newest_events(app, tenant_a, owner_sql):
+    """The chain without its newest events is intact on its own: only the head tells."""
+    newest = owner_sql("SELECT max(seq) FROM audit_events WHERE tenant_id = (SELECT id FROM tenants WHERE slug = :t)", {"t": tenant_a.slug})[0][0]
+    owner_sql("DELETE FROM audit_events WHERE tenant_id = (SELECT id FROM tenants WHERE slug = :t) AND seq >= :s", {"t": tenant_a.slug, "s": newest - 1})
+    r = app.test_cli_runner().invoke(args=["hrbpo", "audit", "verify", "--tenant", tenant_a.slug])
+    assert r.exit_code == 1 and f"head says {newest}" in r.output
+
+
+def test_verify_detects_a_removed_chain(app, tenant_a, owner_sql):
+    owner_sql("DELETE FROM audit_heads WHERE tenant_id = (SELECT id FROM tenants WHERE slug = :t)", {"t": tenant_a.slug})
+    r = app.test_cli_runner().invoke(args=["hrbpo", "audit", "verify"])
+    assert r.exit_code == 1 and "has no head" in r.output
+
+
+def test_head_follows_every_append(app, tenant_a, owner_sql):
+    head = owner_sql("SELECT count, last_hash FROM audit_heads WHERE tenant_id = (SELECT id FROM tenants WHERE slug = :t)", {"t": tenant_a.slug})[0]
+    last = owner_sql("SELECT seq, hash FROM audit_events WHERE tenant_id = (SELECT id FROM tenants WHERE slug = :t) ORDER BY seq DESC LIMIT 1",
+                     {"t": tenant_a.slug})[0]
+    assert tuple(head) == tuple(last)

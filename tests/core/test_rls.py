@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from hrbpo.core import rls, tenancy
-from hrbpo.core.db import db
+from hrbpo.core import audit, rls, tenancy
+from hrbpo.core.auth.models import User
+from hrbpo.core.db import db, end_read_only_transaction
 from hrbpo.core.tenants.models import Tenant
 
 pytestmark = pytest.mark.postgresql_only
@@ -156,8 +157,6 @@ def test_settings_are_sent_once_per_change(tenant_a, app):
 def test_reads_end_in_commit_so_prepared_statements_survive(app, tenant_a):
     """A GET that only read commits (psycopg forgets prepared statements on
     ROLLBACK); one that wrote without committing still rolls back."""
-    from hrbpo.core.db import end_read_only_transaction
-
     ends = []
     listeners = [("commit", lambda conn: ends.append("commit")), ("rollback", lambda conn: ends.append("rollback"))]
     for name, fn in listeners:
@@ -181,3 +180,127 @@ def test_reads_end_in_commit_so_prepared_statements_survive(app, tenant_a):
             sa.event.remove(db.engine, name, fn)
     assert ends[:3] == ["commit", "rollback", "rollback"]
     assert "unsaved" not in titles
+
+
+def test_the_app_role_cannot_widen_its_own_scope(tenant_a, tenant_b):
+    """Setting hrbpo.all_tenants on the app's connection opens no other tenant's rows."""
+    with tenancy.tenant_context(_tenant(tenant_a.slug)):
+        db.session.execute(text("SELECT 1"))
+        db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+        seen = db.session.execute(text("SELECT id FROM employees")).scalars().all()
+        chains = db.session.execute(text("SELECT DISTINCT tenant_id FROM audit_events")).scalars().all()
+        db.session.execute(text("SELECT set_config('hrbpo.tenant_id', '', true)"))
+        nothing = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert [str(i) for i in seen] == [tenant_a.employee_id]
+    assert [str(t) for t in chains] == [tenant_a.id]
+    assert nothing == 0
+
+
+def test_all_tenants_runs_on_the_operator_connection(app, tenant_a, tenant_b):
+    with tenancy.all_tenants():
+        user = db.session.execute(text("SELECT current_user")).scalar()
+        employees = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert user != app.config["HRBPO_APP_ROLE"] and employees == 2
+
+
+def test_identity_lookup_reads_memberships_only(tenant_a, tenant_b):
+    with tenancy.identity_lookup():
+        user = db.session.execute(text("SELECT current_user")).scalar()
+        tenants = db.session.execute(text("SELECT DISTINCT tenant_id FROM memberships")).scalars().all()
+        employees = db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+    db.session.rollback()
+    assert {str(t) for t in tenants} == {tenant_a.id, tenant_b.id}
+    assert employees == 0 and user == db.session.execute(text("SELECT current_user")).scalar()
+
+
+def test_the_app_role_cannot_delete_a_tenant(tenant_a):
+    with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+        db.session.execute(text("DELETE FROM tenants"))
+    db.session.rollback()
+    assert db.session.execute(text("SELECT count(*) FROM tenants")).scalar() == 1
+
+
+def test_the_audit_log_refuses_rewrites_even_with_privileges(app, tenant_a, owner_sql):
+    """A grant given by mistake still meets the trigger; the head only moves forward."""
+    role = app.config["HRBPO_APP_ROLE"]
+    owner_sql(f'GRANT UPDATE, DELETE ON audit_events, audit_heads TO "{role}"')
+    try:
+        tenant = _tenant(tenant_a.slug)
+        for statement in ("UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events",
+                          "DELETE FROM audit_heads", "UPDATE audit_heads SET count = count - 1"):
+            with tenancy.tenant_context(tenant):
+                with pytest.raises(sa.exc.ProgrammingError, match="append-only"):
+                    db.session.execute(text(statement))
+            db.session.rollback()
+    finally:
+        owner_sql(f'REVOKE UPDATE, DELETE ON audit_events FROM "{role}"')
+        owner_sql(f'REVOKE DELETE ON audit_heads FROM "{role}"')
+
+
+def test_a_separate_operator_role_crosses_tenants_and_the_app_role_still_does_not(app, tenant_a, tenant_b, owner_sql):
+    """HRBPO_OPERATOR_DATABASE_URL may log in as a role of its own instead of the owner."""
+    role = f"{app.config['HRBPO_APP_ROLE']}_operator"
+    if not owner_sql("SELECT 1 FROM pg_roles WHERE rolname = :r", {"r": role}):
+        owner_sql(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+    owner = sa.create_engine(app.config["HRBPO_MIGRATE_DATABASE_URL"])
+    with owner.begin() as conn:
+        rls.apply(conn, db.metadata, app.config["HRBPO_APP_ROLE"], operator_role=role)
+    owner.dispose()
+    url = sa.engine.make_url(app.config["HRBPO_MIGRATE_DATABASE_URL"]).set(username=role)
+    operator = sa.create_engine(url)
+    try:
+        with operator.begin() as conn:
+            conn.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+            assert conn.execute(text("SELECT count(*) FROM employees")).scalar() == 2
+    finally:
+        operator.dispose()
+    db.session.execute(text("SELECT set_config('hrbpo.all_tenants', '1', true)"))
+    assert db.session.execute(text("SELECT count(*) FROM employees")).scalar() == 0
+    db.session.rollback()
+
+
+def test_work_pending_in_a_tenant_goes_out_before_crossing(app, tenant_a):
+    """A row locked on the app's connection and changed there, then a platform
+    audit event (all tenants): the change must not wait on its own lock from
+    the operator's connection (it once hung a sign-in with a backup code)."""
+    with tenancy.all_tenants():
+        db.session.execute(text("SET LOCAL lock_timeout = '3s'"))  # fail, not hang, before the fix
+    user = db.session.scalars(sa.select(User).where(User.email == f"hr@{tenant_a.slug}.test")).one()
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    user.backup_codes = ["spent"]
+    audit.record("user.test", user, tenant_id=None)
+    db.session.commit()
+    assert db.session.scalars(sa.select(User.backup_codes).where(User.id == user.id)).one() == ["spent"]
+
+
+def test_a_read_only_end_commits_only_when_both_connections_only_read(app, tenant_a):
+    """The teardown's COMMIT of a request that only read must not commit a
+    write made on the operator's connection."""
+    ends = []
+
+    def listener(conn):
+        ends.append("commit")
+
+    sa.event.listen(sa.engine.Engine, "commit", listener)
+    try:
+        tenant = _tenant(tenant_a.slug)
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        with tenancy.all_tenants():
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        end_read_only_transaction()
+        assert ends == ["commit", "commit"]
+        with tenancy.tenant_context(tenant):
+            db.session.execute(text("SELECT count(*) FROM employees")).scalar()
+        with tenancy.all_tenants():
+            db.session.execute(text("UPDATE employees SET job_title = 'unsaved'"))
+        end_read_only_transaction()
+        db.session.rollback()
+    finally:
+        sa.event.remove(sa.engine.Engine, "commit", listener)
+    assert ends == ["commit", "commit"]
+    with tenancy.all_tenants():
+        assert "unsaved" not in db.session.execute(text("SELECT job_title FROM employees")).scalars().all()
+    db.session.rollback()

@@ -22,7 +22,9 @@ ROWS = 40_000
 
 
 def start_worker(app, **env):
+    # The migration URL too: cross-tenant work (claims, the outbox) runs on the operator connection.
     environment = {**os.environ, "HRBPO_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                   "HRBPO_MIGRATE_DATABASE_URL": app.config["HRBPO_MIGRATE_DATABASE_URL"],
                    "HRBPO_QUEUE_URL": app.config["HRBPO_QUEUE_URL"], "HRBPO_QUEUE_NAME": app.config["HRBPO_QUEUE_NAME"],
                    "HRBPO_INSTANCE_PATH": app.instance_path, "HRBPO_UPLOAD_DIR": app.config["HRBPO_UPLOAD_DIR"],
                    "HRBPO_JOB_LEASE_SECONDS": "1"}

@@ -36,7 +36,7 @@ def authenticate(email: str, password: str) -> User | None:
 def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
     """Every tenant the user belongs to and may enter (a deactivated
     membership is left out; their own data: crossing tenants is fine)."""
-    with tenancy.all_tenants():
+    with tenancy.identity_lookup():
         rows = db.session.execute(
             sa.select(Membership, Tenant)
             .join(Tenant, Tenant.id == Membership.tenant_id)
@@ -50,8 +50,9 @@ def memberships_of(user: User) -> list[tuple[Membership, Tenant]]:
 # bearer token with its user and, when the URL names a tenant, that tenant,
 # the user's standing there (the membership's role and employee, None when not
 # a member) and its switched-on modules, all in one statement. They read across
-# tenants, but only the caller's own token and memberships and the named
-# tenant's row, which the access checks (auth.context) then judge.
+# tenants (an identity lookup: only identity tables), but only the caller's own
+# token and memberships and the named tenant's row, which the access checks
+# (auth.context) then judge.
 _STANDING = (Tenant, Membership.role, Membership.employee_id, Membership.active,
              tenant_services.enabled_modules_column())
 _TOKEN = (sa.select(ApiToken).join(ApiToken.user).where(ApiToken.token_hash == sa.bindparam("digest"))
@@ -70,7 +71,7 @@ def tenant_with_membership(user: User, slug: str):
     `.employee_id`; None when not a member), with the tenant's modules, in one
     statement, or from the token lookup that fetched them."""
     def load():
-        with tenancy.all_tenants():
+        with tenancy.identity_lookup():
             row = db.session.execute(_TENANT_WITH_MEMBERSHIP, {"user_id": user.id, "slug": slug}).first()
         return _standing(row) if row else (None, None)
 
@@ -134,7 +135,7 @@ def token_user(raw: str, slug: str | None = None) -> ApiToken | None:
     if slug is None:
         row = db.session.execute(_TOKEN, params).first()
     else:
-        with tenancy.all_tenants():
+        with tenancy.identity_lookup():
             row = db.session.execute(_TOKEN_IN_TENANT, params).first()
     if row is None:
         return None

@@ -103,7 +103,7 @@ def preload_enabled_modules(tenants):
     """Fill the per-request cache for a page of tenants in one query (no N+1)."""
     found = {t.id: set() for t in tenants}
     if found:
-        with tenancy.all_tenants():
+        with tenancy.identity_lookup():
             rows = db.session.execute(sa.select(TenantModule.tenant_id, TenantModule.name).where(
                 TenantModule.enabled.is_(True), TenantModule.tenant_id.in_(list(found)))).all()
         for tenant_id, name in rows:
