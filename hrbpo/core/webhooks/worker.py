@@ -180,3 +180,21 @@ def sweep(now=None, starting=False) -> int:
     ids = list(dict.fromkeys([*released, *ids]))
     ring(ids)
     return len(ids)
+
+
+@queue.periodic(queue.crontab(minute="47", hour="3"), "webhooks.purge")
+def purge(now=None) -> int:
+    """Daily: forget events older than HRBPO_KEEP_FINISHED_DAYS whose deliveries
+    are all finished (the log goes with them), so the outbox does not grow
+    without bound. Returns how many events went."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["HRBPO_KEEP_FINISHED_DAYS"])
+    waiting = sa.exists().where(WebhookDelivery.tenant_id == WebhookEvent.tenant_id,
+                                WebhookDelivery.event_id == WebhookEvent.id, WebhookDelivery.status == "pending")
+    with tenancy.all_tenants():
+        old = sa.select(WebhookEvent.id).where(WebhookEvent.created_at < cutoff, ~waiting).limit(SWEEP_LIMIT)
+        ids = db.session.scalars(old).all()
+        if ids:
+            db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(ids)))
+            db.session.execute(sa.delete(WebhookEvent).where(WebhookEvent.id.in_(ids)))
+        db.session.commit()
+    return len(ids)
