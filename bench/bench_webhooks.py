@@ -26,6 +26,13 @@ import sqlalchemy as sa
 from bench.bench_mail import production_like
 from bench.database import scratch_app
 from bench.worker import worker
+from hrbpo.core import queue, tenancy
+from hrbpo.core.auth.services import create_operator
+from hrbpo.core.db import db
+from hrbpo.core.tenants.services import create_tenant
+from hrbpo.core.webhooks import services
+from hrbpo.core.webhooks.events import emit
+from hrbpo.core.webhooks.models import WebhookDelivery
 
 ENDPOINTS = 3
 
@@ -69,7 +76,6 @@ def _p99(samples):
 
 
 def s11(app, url: str, requests: int) -> dict:
-    from hrbpo.core.auth.services import create_operator
 
     client = app.test_client()
     create_operator("ops@bench-hooks.test", "bench-password-1234")
@@ -109,12 +115,6 @@ def s11(app, url: str, requests: int) -> dict:
 
 
 def s12(app, url: str, events: int, server) -> dict:
-    from hrbpo.core import tenancy
-    from hrbpo.core.db import db
-    from hrbpo.core.tenants.services import create_tenant
-    from hrbpo.core.webhooks import services
-    from hrbpo.core.webhooks.events import emit
-    from hrbpo.core.webhooks.models import WebhookDelivery
 
     tenant = create_tenant("bench-fanout", "Bench Fan-out")
     with tenancy.tenant_context(tenant):
@@ -157,8 +157,6 @@ def main():
         url = f"http://127.0.0.1:{server.server_address[1]}"
         print(json.dumps(s11(app, url, args.requests)), flush=True)
         print(json.dumps(s12(app, url, args.events, server)), flush=True)
-        from hrbpo.core import queue
-
         queue.huey().storage.flush_all()  # this run's keys only
 
 

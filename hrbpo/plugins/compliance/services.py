@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
-from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, emit_event, files, get_or_404,
-                              utcnow)
+from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, NotFound, audit, db, emit_event, files,
+                              get_or_404, utcnow)
 from hrbpo.plugins.compliance.models import Attestation, Checklist, ChecklistItem, ChecklistTemplate, TemplateVersion
 
 log = logging.getLogger(__name__)
