@@ -11,7 +11,7 @@ from hrbpo.core import audit, files, mail, tenancy
 from hrbpo.core.api.base import Blueprint, PageArgs, flatten_errors, page_schema, paginate, problem
 from hrbpo.core.api.schemas import Schema, money, text
 from hrbpo.core.audit import AuditEvent
-from hrbpo.core.auth.context import csrf_exempt, tenant_by_slug
+from hrbpo.core.auth.context import csrf_exempt, current_actor, tenant_by_slug
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import Access, current_access, operator_required, requires
 from hrbpo.core.auth.services import normalise_email
@@ -43,8 +43,8 @@ __all__ = [
     "db", "TenantScoped", "Timestamped", "TZDateTime", "Encrypted", "tenant_fk", "tenant_relationship", "new_id",
     "utcnow", "get_or_404",
     # Who and where: the tenant, the actor's access, tenancy contexts for work outside a request.
-    "tenancy", "current_tenant", "tenant_by_slug", "current_access", "Access", "requires", "operator_required",
-    "enabled_modules", "module_settings",
+    "tenancy", "current_tenant", "tenant_by_slug", "current_actor", "current_access", "Access", "requires",
+    "operator_required", "enabled_modules", "module_settings",
     # Core records a module may read or link to.
     "Employee", "EMPLOYMENT_TYPES", "EMPLOYMENT_LABELS", "create_employee", "User", "Membership", "Tenant",
     "TenantModule", "AuditEvent", "normalise_email",

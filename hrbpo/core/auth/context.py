@@ -66,6 +66,11 @@ def csrf_exempt(view):
     return view
 
 
+def current_actor() -> User | None:
+    """The signed-in user of this request (session or bearer token), or None."""
+    return g.get("user")
+
+
 def tenant_by_slug(slug: str) -> Tenant | None:
     return request_cache(("tenant", slug), lambda: db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first())
 

@@ -28,6 +28,7 @@ def migrations_path():
 
 @hookimpl
 def api_blueprints():
+    from hrbpo.plugins.benefits import payroll_api  # noqa: F401  (adds the payroll routes to blp)
     from hrbpo.plugins.benefits.api import blp
 
     return [blp]
@@ -35,7 +36,7 @@ def api_blueprints():
 
 @hookimpl
 def portal_blueprints():
-    from hrbpo.plugins.benefits import admin  # noqa: F401  (adds the HR pages to bp)
+    from hrbpo.plugins.benefits import admin, payroll_pages  # noqa: F401  (add the HR pages to bp)
     from hrbpo.plugins.benefits.views import bp
 
     return [bp]
@@ -54,9 +55,9 @@ def permissions():
 
 @hookimpl
 def settings_schema():
-    from hrbpo.plugins.benefits.schemas import BenefitsSettingsSchema
+    from hrbpo.plugins.benefits.schemas import StoredSettingsSchema
 
-    return BenefitsSettingsSchema
+    return StoredSettingsSchema
 
 
 @hookimpl

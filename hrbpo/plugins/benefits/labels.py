@@ -18,6 +18,7 @@ LABELS = {
     "loss_of_coverage": _l("Loss of other coverage"), "divorce": _l("Divorce"),
     "pending": _l("Pending"), "approved": _l("Approved"), "rejected": _l("Rejected"),
     "gained": _l("Eligible"), "lost": _l("No longer eligible"),
+    "new": _l("new"), "changed": _l("changed"), "unchanged": _l("unchanged"), "stopped": _l("stopped"),
 }
 
 

@@ -57,7 +57,7 @@ def totals(elections) -> dict:
             ("employee_cost", "employer_cost", "employee_cost_per_year", "employer_cost_per_year")}
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     """CSV cells that a spreadsheet would run as a formula are quoted as text."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -87,7 +87,7 @@ def cost_csv(window: Window) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in cost_rows(window):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([cell(v) for v in row])
     return out.getvalue()
 
 

@@ -319,3 +319,54 @@ class BenefitsSettingsSchema(Schema):
 
 class BenefitsSettingsPatchSchema(BenefitsSettingsSchema):
     """PATCH /settings: load with partial=True, so only the fields sent change."""
+
+
+class StoredSettingsSchema(BenefitsSettingsSchema):
+    """All the module keeps per tenant: the settings above plus the payroll
+    ones, which only PUT /payroll-settings (PayrollSettingsSchema) sets."""
+
+    first_pay_date = ma.fields.Date(load_default=None, allow_none=True)
+    deduction_codes = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), load_default=dict)
+
+
+class PayrollSettingsSchema(Schema):
+    """The pay schedule the deduction feed follows, and each plan's code in the payroll system."""
+
+    pay_frequency = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(PAY_PERIODS)))
+    first_pay_date = ma.fields.Date(required=True, allow_none=True, metadata={
+        "description": "The schedule's first pay date; it runs forward from here. Null (never set): a monthly "
+                       "schedule pays on the last day of each month."})
+    deduction_codes = ma.fields.Dict(keys=ma.fields.UUID(), values=text(40), load_default=dict,
+                                     metadata={"description": "plan id → the deduction code payroll knows it by"})
+
+
+class DeductionQuerySchema(Schema):
+    pay_date = ma.fields.Date(required=True, metadata={"description": "A pay date of the schedule, else 422"})
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
+
+
+class DeductionSchema(Schema):
+    employee_id = ma.fields.UUID()
+    first_name = ma.fields.String()
+    last_name = ma.fields.String()
+    plan_id = ma.fields.UUID()
+    plan_name = ma.fields.String()
+    deduction_code = ma.fields.String(allow_none=True)
+    tier = ma.fields.String()
+    employee_amount = ma.fields.String(metadata={"description": "Per paycheck, a decimal in the currency's minor unit"})
+    employer_amount = ma.fields.String()
+    change = ma.fields.String(metadata={"enum": ["new", "changed", "unchanged", "stopped"]})
+
+
+class DeductionTotalsSchema(Schema):
+    employee_amount = ma.fields.String()
+    employer_amount = ma.fields.String()
+
+
+class DeductionFeedSchema(Schema):
+    pay_date = ma.fields.Date()
+    previous_pay_date = ma.fields.Date(allow_none=True)
+    pay_frequency = ma.fields.String()
+    currency = ma.fields.String()
+    items = ma.fields.List(ma.fields.Nested(DeductionSchema))
+    totals = ma.fields.Nested(DeductionTotalsSchema)

@@ -28,8 +28,8 @@ def settings() -> dict:
 
 def update_settings(changes: dict) -> dict:
     row = db.session.scalars(sa.select(TenantModule).where(TenantModule.name == MODULE)).one()
-    before = settings()
-    row.settings = {**(row.settings or {}), **changes}
+    before = dict(row.settings or {})  # as stored, so the audit compares like with like
+    row.settings = {**before, **changes}
     db.session.flush()
     audit.record("benefits.settings.update", target_type="module", target_id=MODULE,
                  changes={k: [before.get(k), v] for k, v in changes.items() if before.get(k) != v})

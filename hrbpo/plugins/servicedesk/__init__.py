@@ -1,1 +1,59 @@
-"""The servicedesk module: HR cases with service levels in each client's business calendar."""
+"""The servicedesk module: HR cases with service levels in each client's
+business calendar. Written against `hrbpo.plugin_api` only; the service-level
+arithmetic is a pure core (business_calendar, zones, timeline, sla)."""
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from hrbpo.plugin_api import N_, NavItem, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import api as documented_api  # `api` is this package's api module
+from hrbpo.plugins.servicedesk import models  # noqa: F401  (registers the tables)
+
+meta = PluginMeta(name="servicedesk", title="Service desk", version="0.1.0",
+                  description=N_("HR cases with service levels in the client's business hours"))
+
+
+@hookimpl
+def plugin_meta():
+    return meta
+
+
+@hookimpl
+def migrations_path():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def api_blueprints():
+    from hrbpo.plugins.servicedesk.api import blp
+
+    return [blp]
+
+
+@hookimpl
+def portal_blueprints():
+    from hrbpo.plugins.servicedesk.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def nav_items(tenant):
+    return [NavItem(str(_l("Service desk")), url_for("servicedesk.index", slug=tenant.slug), 50)]
+
+
+@hookimpl
+def public_blueprints():
+    from hrbpo.plugins.servicedesk.queue_api import ops
+
+    # The cross-tenant queue is not under a tenant; registered with the API so
+    # that it is documented in /api/v1/openapi.json (as compliance's masters).
+    documented_api.register_blueprint(ops)
+    return []
+
+
+@hookimpl
+def permissions():
+    return [Permission("servicedesk.manage", "Work HR cases: answer, assign, set targets, the calendar and the "
+                                             "knowledge base", ("hr_admin",))]
