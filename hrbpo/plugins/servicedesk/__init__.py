@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from hrbpo.plugin_api import N_, NavItem, Permission, PluginMeta, hookimpl
+from hrbpo.plugin_api import N_, EventType, NavItem, Permission, PluginMeta, hookimpl
 from hrbpo.plugin_api import api as documented_api  # `api` is this package's api module
 from hrbpo.plugins.servicedesk import models  # noqa: F401  (registers the tables)
 
@@ -51,6 +51,11 @@ def public_blueprints():
     # that it is documented in /api/v1/openapi.json (as compliance's masters).
     documented_api.register_blueprint(ops)
     return []
+
+
+@hookimpl
+def webhook_event_types():
+    return [EventType("case.opened", "A service desk case was opened (ids and state; never its subject or text).")]
 
 
 @hookimpl

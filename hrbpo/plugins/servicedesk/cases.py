@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hrbpo.plugin_api import (Conflict, Employee, Forbidden, Invalid, Membership, NotFound, User, audit,
-                              current_tenant, db, files, new_id, utcnow)
+                              current_tenant, db, emit_event, files, new_id, utcnow)
 from hrbpo.plugins.servicedesk import calendars, levels, notices
 from hrbpo.plugins.servicedesk.models import Case, Category, Entry, Sequence
 
@@ -84,6 +84,11 @@ def open_case(data: dict, access) -> tuple[Case, bool]:
     db.session.add(case)
     db.session.flush()
     audit.record("servicedesk.case.open", case, {"number": f"HR-{case.number}", "imported": imported})
+    # Ids and state only: a case's subject and text are often private matters.
+    emit_event("case.opened", {"id": case.id, "number": f"HR-{case.number}", "status": case.status,
+                               "priority": case.priority, "category_id": case.category_id,
+                               "employee_id": case.employee_id, "opened_at": case.opened_at},
+               resource=f"case:{case.id}")
     if not imported:
         notices.opened(case)
     return case, imported
