@@ -2,7 +2,7 @@
 endpoints, adding and editing one, its delivery log, "send test event" and
 "redeliver". Plain forms (CSRF-checked, no JavaScript needed) over the same
 services as the API; a secret is shown once, on the page that made it."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core.api.base import paginate

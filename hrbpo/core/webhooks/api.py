@@ -87,9 +87,9 @@ def rotate_secret(webhook_id):
 @blp.alt_response(409, description="The webhook is switched off")
 def send_test(webhook_id):
     """Queue a `webhook.test` event for this endpoint (whatever it subscribes to)."""
-    event = services.send_test(services.get_endpoint(webhook_id))
+    event_id = services.send_test(services.get_endpoint(webhook_id))
     db.session.commit()
-    return {"event_id": event.id}
+    return {"event_id": event_id}
 
 
 @blp.route("/<uuid:webhook_id>/deliveries", methods=["GET"])

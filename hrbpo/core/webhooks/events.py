@@ -26,6 +26,7 @@ from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, Webhook
 
 TEST = "webhook.test"  # sent by "send test event" to one endpoint only; nobody subscribes to it
 WRITTEN = "hrbpo_webhooks_written"  # key in Session.info: delivery ids written in this transaction
+SUBSCRIBERS = "hrbpo_webhooks_subscribers"  # key in Session.info: tenant id → its active endpoints, this transaction
 
 CORE_EVENT_TYPES = [
     EventType("employee.created", "An employee was added."),
@@ -44,34 +45,50 @@ def event_types() -> dict[str, EventType]:
         t.type: t for t in CORE_EVENT_TYPES + registry.call("webhook_event_types")})
 
 
-def emit(type_: str, data: dict, resource: str | None = None) -> WebhookEvent | None:
+def emit(type_: str, data: dict, resource: str | None = None) -> uuid.UUID | None:
     """Send event `type_` with `data` to the current tenant's subscribed
-    endpoints, once the current transaction commits. `resource` (such as
-    "employee:<id>") keeps one resource's events in order per endpoint."""
+    endpoints, once the current transaction commits; returns the event's id
+    (None when no endpoint wants it). `resource` (such as "employee:<id>")
+    keeps one resource's events in order per endpoint."""
     if type_ not in event_types():
         raise ValueError(f"Unknown webhook event type {type_!r}: declare it with the webhook_event_types hook.")
-    rows = db.session.execute(sa.select(WebhookEndpoint.id, WebhookEndpoint.events)
-                              .where(WebhookEndpoint.active.is_(True))).all()
-    endpoints = [row.id for row in rows if "*" in row.events or type_ in row.events]
+    endpoints = [id_ for id_, events in _subscribers() if "*" in events or type_ in events]
     if not endpoints:
         return None
     return write(type_, data, resource, endpoints)
 
 
-def write(type_: str, data: dict, resource: str | None, endpoint_ids: list) -> WebhookEvent:
-    """The event and one delivery per endpoint, in the current transaction."""
-    tenant_id, now = tenancy.require_tenant_id(), utcnow()
-    event = WebhookEvent(id=new_id(), tenant_id=tenant_id, type=type_, resource=resource, created_at=now)
-    event.body = json.dumps({"id": str(event.id), "type": type_, "created_at": _iso(now), "tenant": _slug(tenant_id),
-                             "data": data}, default=_plain, separators=(",", ":"), ensure_ascii=False)
-    db.session.add(event)
-    db.session.flush()
+def _subscribers() -> list[tuple]:
+    """The current tenant's active endpoints, read once per transaction (a
+    transaction that emits many events asks once)."""
+    session, tenant_id = db.session(), tenancy.require_tenant_id()
+    known = session.info.setdefault(SUBSCRIBERS, {})
+    if tenant_id not in known:
+        known[tenant_id] = [tuple(row) for row in session.execute(
+            sa.select(WebhookEndpoint.id, WebhookEndpoint.events).where(WebhookEndpoint.active.is_(True)))]
+    return known[tenant_id]
+
+
+def forget_subscribers():
+    """After an endpoint changes: the next emit of this transaction reads them again."""
+    db.session().info.pop(SUBSCRIBERS, None)
+
+
+def write(type_: str, data: dict, resource: str | None, endpoint_ids: list) -> uuid.UUID:
+    """The event and one delivery per endpoint, in the current transaction
+    (plain inserts: no ORM objects to flush on a busy path)."""
+    tenant_id, now, event_id = tenancy.require_tenant_id(), utcnow(), new_id()
+    body = json.dumps({"id": str(event_id), "type": type_, "created_at": _iso(now), "tenant": _slug(tenant_id),
+                       "data": data}, default=_plain, separators=(",", ":"), ensure_ascii=False)
+    db.session.execute(sa.insert(WebhookEvent.__table__).values(
+        tenant_id=tenant_id, id=event_id, type=type_, body=body, created_at=now))
     ids = new_ids(len(endpoint_ids))
-    db.session.execute(sa.insert(WebhookDelivery), [
-        {"id": id_, "tenant_id": tenant_id, "endpoint_id": endpoint, "event_id": event.id, "status": "pending",
+    db.session.execute(sa.insert(WebhookDelivery.__table__), [
+        {"id": id_, "tenant_id": tenant_id, "endpoint_id": endpoint, "event_id": event_id, "resource": resource,
+         "status": "pending",
          "attempts": 0, "next_attempt_at": now, "created_at": now} for id_, endpoint in zip(ids, endpoint_ids)])
     ring_after_commit(ids)
-    return event
+    return event_id
 
 
 def ring_after_commit(delivery_ids):
@@ -112,6 +129,7 @@ def _plain(value):
 def _forget_written(session, *args):
     if not args or not args[0].nested:
         session.info.pop(WRITTEN, None)
+        session.info.pop(SUBSCRIBERS, None)
 
 
 sa.event.listen(db.session, "after_commit", _forget_written)

@@ -39,8 +39,6 @@ class WebhookEvent(TenantScoped, Timestamped, db.Model):
     __tablename__ = "webhook_events"
 
     type: Mapped[str] = mapped_column(sa.String(80))
-    # What the event is about ("employee:<id>"): deliveries of one resource go out in order.
-    resource: Mapped[str | None] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)  # the JSON sent, exactly
 
 
@@ -53,10 +51,14 @@ class WebhookDelivery(TenantScoped, Timestamped, db.Model):
         sa.Index("ix_webhook_deliveries_status_due", "status", "next_attempt_at"),
         sa.Index("ix_webhook_deliveries_endpoint_created", "tenant_id", "endpoint_id", "created_at"),
         sa.Index("ix_webhook_deliveries_event", "tenant_id", "event_id"),
+        # The claim's check for an earlier event of the same resource still waiting.
+        sa.Index("ix_webhook_deliveries_resource", "tenant_id", "endpoint_id", "resource", "event_id"),
     )
 
     endpoint_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     event_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    # What the event is about ("employee:<id>", from emit): one resource's deliveries go out in order.
+    resource: Mapped[str | None] = mapped_column(sa.String(120))
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_status_code: Mapped[int | None] = mapped_column(sa.Integer)

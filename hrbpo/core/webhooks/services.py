@@ -9,7 +9,7 @@ from hrbpo.core import audit
 from hrbpo.core.db import db, get_or_404, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.webhooks import addresses, signing
-from hrbpo.core.webhooks.events import TEST, event_types, ring_after_commit, write
+from hrbpo.core.webhooks.events import TEST, event_types, forget_subscribers, ring_after_commit, write
 from hrbpo.core.webhooks.models import DELIVERY_STATUSES, WebhookDelivery, WebhookEndpoint
 
 SWITCHED_OFF = "The webhook was switched off."
@@ -55,6 +55,7 @@ def create_endpoint(data: dict) -> WebhookEndpoint:
                                secret=signing.generate_secret())
     db.session.add(endpoint)
     db.session.flush()
+    forget_subscribers()
     audit.record("webhook.create", endpoint, {"url": endpoint.url, "events": endpoint.events,
                                               "description": endpoint.description})
     return endpoint
@@ -74,6 +75,7 @@ def update_endpoint(endpoint: WebhookEndpoint, changes: dict) -> WebhookEndpoint
         return endpoint
     for key, (_, value) in diff.items():
         setattr(endpoint, key, value)
+    forget_subscribers()
     if "active" in diff:
         endpoint.failing_since = None  # switched on again: the 5 days count afresh
         if not endpoint.active:
@@ -87,6 +89,7 @@ def delete_endpoint(endpoint: WebhookEndpoint):
     audit.record("webhook.delete", endpoint, {"url": endpoint.url})
     db.session.delete(endpoint)
     db.session.flush()
+    forget_subscribers()
 
 
 def rotate_secret(endpoint: WebhookEndpoint) -> str:
@@ -104,9 +107,9 @@ def send_test(endpoint: WebhookEndpoint):
     """A `webhook.test` event for this endpoint alone (subscribed or not)."""
     if not endpoint.active:
         raise Conflict("Switch the webhook on before sending a test event.")
-    event = write(TEST, {"webhook_id": str(endpoint.id), "message": "A test event from hrbpo."}, None, [endpoint.id])
-    audit.record("webhook.test", endpoint, {"event_id": str(event.id)})
-    return event
+    event_id = write(TEST, {"webhook_id": str(endpoint.id), "message": "A test event from hrbpo."}, None, [endpoint.id])
+    audit.record("webhook.test", endpoint, {"event_id": str(event_id)})
+    return event_id
 
 
 def deliveries_query(endpoint: WebhookEndpoint, status: str | None = None):

@@ -63,17 +63,12 @@ def deliver(ids: list) -> int:
 
 def _claimable(now):
     """Due pending deliveries of active endpoints not waiting behind their resource's earlier events."""
-    earlier, earlier_event = aliased(WebhookDelivery), aliased(WebhookEvent)
-    blocked = (sa.select(earlier.id)
-               .join(earlier_event, sa.and_(earlier_event.tenant_id == earlier.tenant_id,
-                                            earlier_event.id == earlier.event_id))
-               .where(earlier.tenant_id == WebhookDelivery.tenant_id, earlier.endpoint_id == WebhookDelivery.endpoint_id,
-                      earlier.status == "pending", earlier.event_id < WebhookDelivery.event_id,
-                      earlier_event.resource == WebhookEvent.resource,
-                      sa.or_(earlier.attempts == 0, earlier.claimed_at.is_not(None))))
+    earlier = aliased(WebhookDelivery)
+    blocked = sa.select(earlier.id).where(
+        earlier.tenant_id == WebhookDelivery.tenant_id, earlier.endpoint_id == WebhookDelivery.endpoint_id,
+        earlier.resource == WebhookDelivery.resource, earlier.event_id < WebhookDelivery.event_id,
+        earlier.status == "pending", sa.or_(earlier.attempts == 0, earlier.claimed_at.is_not(None)))
     return (sa.select(WebhookDelivery.id)
-            .join(WebhookEvent, sa.and_(WebhookEvent.tenant_id == WebhookDelivery.tenant_id,
-                                        WebhookEvent.id == WebhookDelivery.event_id))
             .join(WebhookEndpoint, sa.and_(WebhookEndpoint.tenant_id == WebhookDelivery.tenant_id,
                                            WebhookEndpoint.id == WebhookDelivery.endpoint_id))
             .where(WebhookDelivery.status == "pending", WebhookDelivery.claimed_at.is_(None),
@@ -184,4 +179,22 @@ def sweep(now=None, starting=False) -> int:
         db.session.rollback()
     ids = list(dict.fromkeys([*released, *ids]))
     ring(ids)
+    return len(ids)
+
+
+@queue.periodic(queue.crontab(minute="47", hour="3"), "webhooks.purge")
+def purge(now=None) -> int:
+    """Daily: forget events older than HRBPO_KEEP_FINISHED_DAYS whose deliveries
+    are all finished (the log goes with them), so the outbox does not grow
+    without bound. Returns how many events went."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["HRBPO_KEEP_FINISHED_DAYS"])
+    waiting = sa.exists().where(WebhookDelivery.tenant_id == WebhookEvent.tenant_id,
+                                WebhookDelivery.event_id == WebhookEvent.id, WebhookDelivery.status == "pending")
+    with tenancy.all_tenants():
+        old = sa.select(WebhookEvent.id).where(WebhookEvent.created_at < cutoff, ~waiting).limit(SWEEP_LIMIT)
+        ids = db.session.scalars(old).all()
+        if ids:
+            db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(ids)))
+            db.session.execute(sa.delete(WebhookEvent).where(WebhookEvent.id.in_(ids)))
+        db.session.commit()
     return len(ids)

@@ -179,9 +179,9 @@ def change_status(case_id, data: dict, access) -> Case:
 
 def _event(case: Case) -> dict:
     """A webhook's `data`: ids and states only, never the case's words (they may hold personal data)."""
-    return {"case_id": str(case.id), "number": f"HR-{case.number}", "status": case.status,
-            "priority": case.priority, "category_id": str(case.category_id),
-            "employee_id": str(case.employee_id) if case.employee_id else None}
+    return {"id": str(case.id), "number": f"HR-{case.number}", "status": case.status, "priority": case.priority,
+            "category_id": str(case.category_id), "employee_id": str(case.employee_id) if case.employee_id else None,
+            "opened_at": case.opened_at.isoformat()}
 
 
 def _move(case: Case, status: str, at: datetime, access):

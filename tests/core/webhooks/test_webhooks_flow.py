@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 from standardwebhooks import Webhook
 
-from hrbpo.core import tenancy
+from hrbpo.core import queue, tenancy
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.people import services as people
+from hrbpo.core.webhooks import worker as webhook_worker
 from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -197,9 +198,6 @@ def test_deliveries_give_up_after_three_days(tenant_a, receiver, worker, private
 
 
 def test_the_sweeper_rings_for_lost_doorbells_and_releases_dead_claims(app, tenant_a, receiver, worker, private_ok):
-    from hrbpo.core import queue
-    from hrbpo.core.webhooks import worker as webhook_worker
-
     _hook(tenant_a, receiver)
     _hire(tenant_a)
     queue.huey().storage.flush_all()  # the doorbell is lost
@@ -217,3 +215,19 @@ def test_the_sweeper_rings_for_lost_doorbells_and_releases_dead_claims(app, tena
     worker.run()
     assert len(receiver.requests) == 2
     assert receiver.requests[0]["headers"]["webhook-id"] == receiver.requests[1]["headers"]["webhook-id"]
+
+
+def test_old_finished_events_are_purged_with_their_log(app, tenant_a, receiver, worker, private_ok):
+    _hook(tenant_a, receiver)
+    _hire(tenant_a)
+    worker.run()
+    receiver.failures = 10
+    _hook(tenant_a, receiver, path="/flaky")
+    _hire(tenant_a, "second@x.test")
+    worker.run()  # the second event waits for a retry at /flaky
+    later = utcnow() + timedelta(days=app.config["HRBPO_KEEP_FINISHED_DAYS"] + 1)
+    assert webhook_worker.purge(now=later) == 1
+    with tenancy.all_tenants():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookEvent)) == 1
+        assert set(db.session.scalars(sa.select(WebhookDelivery.status))) == {"pending", "delivered"}
+    assert webhook_worker.purge() == 0  # nothing is old yet
