@@ -33,6 +33,7 @@ def api_blueprints():
 
 @hookimpl
 def portal_blueprints():
+    from hrbpo.plugins.servicedesk import kb_pages, report_pages, staff_pages  # noqa: F401  (add the staff pages to bp)
     from hrbpo.plugins.servicedesk.views import bp
 
     return [bp]
