@@ -40,6 +40,13 @@ def portal_blueprints():
 
 
 @hookimpl
+def operator_blueprints():
+    from hrbpo.plugins.servicedesk.ops_pages import ops_pages
+
+    return [ops_pages]
+
+
+@hookimpl
 def nav_items(tenant):
     return [NavItem(str(_l("Service desk")), url_for("servicedesk.index", slug=tenant.slug), 50)]
 

@@ -11,6 +11,7 @@ from flask_babel import force_locale, gettext
 from hrbpo.core.auth.models import User
 from hrbpo.core.db import db
 
+from tests.core.pages.page_browser import Browser, enable_2fa
 from tests.plugins.servicedesk.test_servicedesk_api import PDF, browser, category, csrf, open_case, url
 
 BASE = "/t/desk-a/servicedesk"
@@ -133,3 +134,20 @@ def test_status_words_are_translated(app, desk):
     with force_locale("ur"):
         new = gettext("new")
     assert new != "new" and f"<td>{new}" in page and 'dir="rtl"' in page
+
+
+def test_ops_queue_page_nearest_due_first_for_operators_only(app, desk, make_tenant, operator):
+    other = make_tenant("desk-b", modules=["servicedesk"])
+    late = open_case(desk, subject="Old contract", category_id=category(desk)["id"], opened_at="2026-01-05T09:00:00Z",
+                     employee_id=desk.employee_id, client=desk.operator)
+    fresh = open_case(other, category_id=category(other)["id"])
+    console = Browser(app)
+    secret = enable_2fa(operator.user["email"])
+    assert console.login(operator.user["email"], code_secret=secret).status_code == 303
+    page = console.get("/ops/servicedesk/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and text.index(late["subject"]) < text.index(fresh["subject"])
+    assert "badge bad" in text and 'href="/ops/servicedesk/"' in text  # late marked; linked in the console menu
+    only_late = console.get("/ops/servicedesk/?breached=1").get_data(as_text=True)
+    assert "desk-a" in only_late and "desk-b" not in only_late.split("<h1>")[1]
+    assert browser(app, "hr@desk-a.test", "desk-a").get("/ops/servicedesk/").status_code == 403
