@@ -62,6 +62,13 @@ def public_blueprints():
 
 
 @hookimpl
+def demo_data(tenant):
+    from hrbpo.plugins.servicedesk.demo import seed_demo
+
+    seed_demo(tenant)
+
+
+@hookimpl
 def webhook_event_types():
     return [EventType("case.opened", "An HR case was opened (number, category, priority; never its text)."),
             EventType("case.status_changed", "An HR case moved to another status (resolved, closed …).")]

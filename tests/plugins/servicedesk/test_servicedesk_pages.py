@@ -8,8 +8,11 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
+from hrbpo.core import tenancy
 from hrbpo.core.auth.models import User
 from hrbpo.core.db import db
+from hrbpo.core.plugins.manager import emit
+from hrbpo.core.tenants.models import Tenant
 
 from tests.core.pages.page_browser import Browser, enable_2fa
 from tests.plugins.servicedesk.test_servicedesk_api import PDF, browser, category, csrf, open_case, url
@@ -151,3 +154,16 @@ def test_ops_queue_page_nearest_due_first_for_operators_only(app, desk, make_ten
     only_late = console.get("/ops/servicedesk/?breached=1").get_data(as_text=True)
     assert "desk-a" in only_late and "desk-b" not in only_late.split("<h1>")[1]
     assert browser(app, "hr@desk-a.test", "desk-a").get("/ops/servicedesk/").status_code == 403
+
+
+def test_demo_data_makes_a_case_with_a_note_the_employee_never_sees(app, desk):
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == "desk-a")).one()
+    with tenancy.tenant_context(tenant):
+        emit(tenant, "demo_data")
+        db.session.commit()
+    mine = desk.employee.get(url(desk, "/cases")).get_json()["items"]
+    assert [c["subject"] for c in mine] == ["Overtime missing on my payslip"]
+    thread = desk.employee.get(url(desk, f"/cases/{mine[0]['id']}")).get_json()["thread"]
+    staff_thread = desk.hr.get(url(desk, f"/cases/{mine[0]['id']}")).get_json()["thread"]
+    assert [e.get("internal") for e in staff_thread if e["kind"] == "comment"] == [True, False]
+    assert [e.get("internal") for e in thread if e["kind"] == "comment"] == [False] and mine[0]["first_responded_at"]
