@@ -154,6 +154,8 @@ def test_ops_queue_page_nearest_due_first_for_operators_only(app, desk, make_ten
     only_late = console.get("/ops/servicedesk/?breached=1").get_data(as_text=True)
     assert "desk-a" in only_late and "desk-b" not in only_late.split("<h1>")[1]
     assert browser(app, "hr@desk-a.test", "desk-a").get("/ops/servicedesk/").status_code == 403
+    anonymous = app.test_client().get("/ops/servicedesk/")
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["Location"]
 
 
 def test_demo_data_makes_a_case_with_a_note_the_employee_never_sees(app, desk):
