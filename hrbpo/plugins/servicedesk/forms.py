@@ -2,10 +2,21 @@
 and schemas as the API: business hours typed as `09:00-12:00, 13:00-17:00`
 per day, own holidays one date a line, hours as numbers. Errors come back
 under the form's field names."""
+from hrbpo.plugin_api import N_
 from hrbpo.plugins.servicedesk.business_calendar import WEEKDAYS
 from hrbpo.plugins.servicedesk.models import PRIORITIES
 
 TARGETS = ("first_response_hours", "resolution_hours")
+SPAN = N_("Write each span as 09:00-17:00.")
+# The schemas' and the calendar's fixed messages these forms show, for the
+# catalogue (pages translate them with the `form_message` filter).
+SHOWN = (N_("Open at least one span in the week."), N_("Must be a number of hours."),
+         N_("Must be more than 0 and at most 8760 hours."), N_("At most two decimals (0.25 is 15 minutes)."),
+         N_("Must not be less than first_response_hours."), N_("Must be on or after from."),
+         N_("24:00 can only end a span (it is midnight at the end of the day)."),
+         N_("Not a country the holidays package knows: give an ISO 3166-1 "
+            "alpha-2 code in capitals, e.g. NO, US or IN."),
+         N_("Give holidays_country too: a subdivision belongs to a country."), N_("A category with this name exists."))
 
 
 def spans_text(spans) -> str:
@@ -29,7 +40,7 @@ def calendar_body(form) -> tuple[dict, dict]:
         for piece in filter(None, (p.strip() for p in form.get(f"hours_{day}", "").split(","))):
             times = [t.strip() for t in piece.split("-")]
             if len(times) != 2:
-                errors.setdefault(f"hours_{day}", []).append("Write each span as 09:00-17:00.")
+                errors.setdefault(f"hours_{day}", []).append(SPAN)
                 continue
             hours[day].append(times)
     body = {"business_hours": hours,

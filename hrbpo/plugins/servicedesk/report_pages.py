@@ -3,7 +3,7 @@ server-rendered SVG bar chart of cases opened (the table is its text
 fallback) and the CSV download of the same rows."""
 from datetime import date
 
-from flask import g, make_response, render_template, request
+from flask import g, render_template, request
 from marshmallow import ValidationError
 
 from hrbpo.plugin_api import flatten_errors
@@ -39,9 +39,6 @@ def report_page():
     errors = asked.pop("errors", {})
     result = report.report(query["from_"], query["to"]) if query else None
     if result and query["format"] == "csv":
-        response = make_response(report.as_csv(result))
-        response.mimetype = "text/csv"
-        response.headers["Content-Disposition"] = 'attachment; filename="servicedesk-report.csv"'
-        return response
+        return report.csv_response(result)
     return render_template("servicedesk/report.html", result=result, asked=asked, errors=errors,
                            chart=chart(result["categories"]) if result else None), 422 if errors else 200

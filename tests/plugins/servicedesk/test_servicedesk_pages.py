@@ -169,3 +169,15 @@ def test_demo_data_makes_a_case_with_a_note_the_employee_never_sees(app, desk):
     staff_thread = desk.hr.get(url(desk, f"/cases/{mine[0]['id']}")).get_json()["thread"]
     assert [e.get("internal") for e in staff_thread if e["kind"] == "comment"] == [True, False]
     assert [e.get("internal") for e in thread if e["kind"] == "comment"] == [False] and mine[0]["first_responded_at"]
+
+
+def test_form_errors_are_shown_in_the_page_language(app, desk):
+    db.session.execute(sa.update(User).where(User.email == "hr@desk-a.test").values(locale="nb"))
+    db.session.commit()
+    hr = browser(app, "hr@desk-a.test", "desk-a")
+    page = hr.get(BASE + "/calendar").get_data(as_text=True)
+    bad = hr.post(BASE + "/calendar", data={"csrf_token": csrf(page), "hours_mon": "nine to five"})
+    with force_locale("nb"):
+        expected = gettext("Write each span as 09:00-17:00.")
+    assert bad.status_code == 422 and expected != "Write each span as 09:00-17:00." and expected in bad.get_data(
+        as_text=True)
