@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from hrbpo.plugin_api import N_, EventType, NavItem, Permission, PluginMeta, hookimpl
 from hrbpo.plugin_api import api as documented_api  # `api` is this package's api module
 from hrbpo.plugins.servicedesk import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.servicedesk.demo import seed_demo
+from hrbpo.plugins.servicedesk.ops_pages import ops_pages
 
 meta = PluginMeta(name="servicedesk", title="Service desk", version="0.1.0",
                   description=N_("HR cases with service levels in the client's business hours"))
@@ -41,8 +43,6 @@ def portal_blueprints():
 
 @hookimpl
 def operator_blueprints():
-    from hrbpo.plugins.servicedesk.ops_pages import ops_pages
-
     return [ops_pages]
 
 
@@ -63,8 +63,6 @@ def public_blueprints():
 
 @hookimpl
 def demo_data(tenant):
-    from hrbpo.plugins.servicedesk.demo import seed_demo
-
     seed_demo(tenant)
 
 
