@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from hrbpo.plugin_api import DomainError, db, files, flatten_errors, page_args, paginate
 from hrbpo.plugins.servicedesk import articles, cases, categories, labels, present
-from hrbpo.plugins.servicedesk.models import Case
+from hrbpo.plugins.servicedesk.models import LOCALES, Case
 from hrbpo.plugins.servicedesk.schemas import (STATUS_CHANGES, AssignSchema, CaseInSchema, CommentInSchema,
                                                Satisfaction, StatusInSchema)
 
@@ -42,10 +42,11 @@ def index():
     result = paginate(cases.case_query(g.access).order_by(Case.opened_at.desc(), Case.number.desc()), page_args())
     result["items"] = present.cases_out(result["items"])
     text = f"{typed.get('subject', '')} {typed.get('description', '')}"
+    locale = g.user.locale if g.user.locale in LOCALES else "en"
     return render_template("servicedesk/index.html", result=result, errors=errors, typed=typed,
                            categories=db.session.scalars(categories.category_query(False)).all(),
-                           suggested=articles.suggest(text, g.user.locale or "en") if typed else [],
-                           api_url=f"/api/v1/tenants/{g.tenant.slug}/servicedesk/articles",
+                           suggested=articles.suggest(text, locale) if typed else [],
+                           api_url=f"/api/v1/tenants/{g.tenant.slug}/servicedesk/articles?locale={locale}",
                            staff=cases.is_staff(g.access)), 422 if errors else 200
 
 

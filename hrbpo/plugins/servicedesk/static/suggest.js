@@ -1,5 +1,6 @@
 // Suggest knowledge base articles while an employee writes a case: asks
-// GET …/servicedesk/articles?q= (with the session) for the longest words typed.
+// GET …/servicedesk/articles?locale=…&q= (with the session) for the longest words
+// typed, in the employee's language as the server's suggestions are.
 // Without JS the page suggests them when the form comes back.
 (function () {
   "use strict";
@@ -21,7 +22,7 @@
   }
   function ask(box, text) {
     var asked = words(text).map(function (w) {
-      return fetch(box.dataset.url + "?per_page=5&q=" + encodeURIComponent(w), {credentials: "same-origin",
+      return fetch(box.dataset.url + "&per_page=5&q=" + encodeURIComponent(w), {credentials: "same-origin",
         headers: {Accept: "application/json"}}).then(function (r) { return r.ok ? r.json() : {items: []}; });
     });
     Promise.all(asked).then(function (answers) {
