@@ -128,6 +128,7 @@ def _init_pages(app, registry):
     from hrbpo.core.accounts.views import bp as account_pages
     from hrbpo.core.auth.views import bp as auth_pages
     from hrbpo.core.ops.views import bp as ops_pages
+    from hrbpo.core.ops.views import mount_plugin_pages
     from hrbpo.core.portal import portal_scoped
     from hrbpo.core.portal.views import bp as portal_pages
 
@@ -136,6 +137,7 @@ def _init_pages(app, registry):
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:
             app.register_blueprint(portal_scoped(bp, module=name), url_prefix=f"/t/<slug>/{name}" + (bp.url_prefix or ""))
+    mount_plugin_pages(app, registry)
     for _, blueprints in registry.results_by_plugin("public_blueprints"):
         for bp in blueprints or []:
             app.register_blueprint(bp)

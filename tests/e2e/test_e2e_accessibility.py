@@ -30,12 +30,12 @@ SIDEWAYS = """Array.from(document.querySelectorAll('body *')).filter(el => {
     return true;
   }).filter((el, _, all) => !all.includes(el.parentElement)).slice(0, 3)
   .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''))"""
-MODULES = ["recruitment", "benefits", "compliance"]
+MODULES = ["recruitment", "benefits", "compliance", "servicedesk"]
 SLUG = "wayne"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Downloads, not pages.
-NOT_PAGES = re.compile(r"\.(pdf|csv|ics|zip)$|/logo$|/static/|/evidence$")
-PORTAL_BLUEPRINTS = ("portal", *(f"{m}_pages" for m in MODULES))
+NOT_PAGES = re.compile(r"\.(pdf|csv|ics|zip)$|/logo$|/static/|/evidence$|/servicedesk/files/")
+PORTAL_BLUEPRINTS = ("portal", "servicedesk", *(f"{m}_pages" for m in MODULES))
 # Portal pages that are not for this role (or need records the demo does not make for it).
 NOT_FOR = {
     # The import's progress (after a post) and the hire confirmation (after the profile's GET form): below.
@@ -48,7 +48,10 @@ NOT_FOR = {
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",
                  "/benefits/windows", "/benefits/windows/<id>", "/benefits/life-events", "/benefits/eligibility",
                  "/benefits/plans/<id>/edit", "/benefits/windows/<id>/edit", "/benefits/settings",
-                 "/compliance/templates", "/compliance/templates/new", "/compliance/templates/<id>"},
+                 "/compliance/templates", "/compliance/templates/new", "/compliance/templates/<id>",
+                 "/servicedesk/calendar", "/servicedesk/categories", "/servicedesk/categories/new",
+                 "/servicedesk/categories/<id>", "/servicedesk/articles", "/servicedesk/articles/new",
+                 "/servicedesk/articles/<id>", "/servicedesk/report"},
 }
 
 
@@ -212,7 +215,7 @@ def test_every_console_and_two_factor_page(browser, live, locale):
     walk.check("backup codes")
     walk.crawl(["/ops/", "/account"], ("/ops/", "/account"))
     assert {"/ops/", "/ops/tenants/<id>", "/ops/tenants/new", "/ops/users", "/ops/queue", "/ops/act-as",
-            "/ops/jobs", "/ops/mail", "/account", "/account/two-factor"} <= {UUID.sub("<id>", r).replace(SLUG, "<id>") for r in walk.seen}
+            "/ops/jobs", "/ops/mail", "/ops/servicedesk/", "/account", "/account/two-factor"} <= {UUID.sub("<id>", r).replace(SLUG, "<id>") for r in walk.seen}
     # Acting as the tenant's HR admin: the banner on the tenant's pages.
     page.goto(live.url(f"/ops/act-as?tenant={SLUG}"))
     page.locator("main form textarea, main form input[name=reason]").first.fill("Ticket 42")

@@ -38,6 +38,19 @@ def _operators_only():
     return None
 
 
+def mount_plugin_pages(app, registry):
+    """The plugins' `operator_blueprints` under /ops/<name>/, behind the console's own check,
+    and listed (as `operator_pages`: endpoint, plugin name) for the console's menu."""
+    mounted = []
+    for name, blueprints in registry.results_by_plugin("operator_blueprints"):
+        for plugin_bp in blueprints or []:
+            app.register_blueprint(plugin_bp, url_prefix=f"/ops/{name}" + (plugin_bp.url_prefix or ""))
+            mounted.append((f"{plugin_bp.name}.index", name))
+    names = {endpoint.partition(".")[0] for endpoint, _name in mounted}
+    app.before_request(lambda: _operators_only() if request.blueprint in names else None)
+    app.jinja_env.globals["operator_pages"] = mounted
+
+
 def tenant_overview(tenants) -> tuple[dict, dict]:
     """Active employee counts and enabled modules per tenant id, in two grouped queries."""
     ids = [t.id for t in tenants]

@@ -98,6 +98,20 @@ def public_blueprints():
 
 
 @hookspec
+def operator_blueprints():
+    """Add pages to the operator console (e.g. a queue across tenants).
+
+    When: once, while the app is built.
+    Returns: a list of Flask `Blueprint`s (name them `<name>_ops`), mounted
+    under `/ops/<name>/`; only BPO operators reach them (others: login or
+    403, as for the console's own pages). The console's menu links each
+    blueprint's `index` view, titled by the plugin. No tenant is entered:
+    read across tenants with `plugin_api.tenancy.all_tenants()`.
+    Per tenant: no.
+    """
+
+
+@hookspec
 def permissions():
     """Declare the permissions this plugin checks.
 

@@ -3,7 +3,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-CORE_API_VERSION = "1.2"  # 1.1: hrbpo.plugin_api, the one public surface; 1.2: webhook events
+CORE_API_VERSION = "1.3"  # 1.1: hrbpo.plugin_api, the one public surface; 1.2: webhook events;
+# 1.3: operator_blueprints (pages in the console)
 
 
 @dataclass(frozen=True)

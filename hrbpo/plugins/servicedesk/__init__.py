@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from hrbpo.plugin_api import N_, EventType, NavItem, Permission, PluginMeta, hookimpl
 from hrbpo.plugin_api import api as documented_api  # `api` is this package's api module
 from hrbpo.plugins.servicedesk import models  # noqa: F401  (registers the tables)
+from hrbpo.plugins.servicedesk.demo import seed_demo
+from hrbpo.plugins.servicedesk.ops_pages import ops_pages
 
 meta = PluginMeta(name="servicedesk", title="Service desk", version="0.1.0",
                   description=N_("HR cases with service levels in the client's business hours"))
@@ -33,9 +35,15 @@ def api_blueprints():
 
 @hookimpl
 def portal_blueprints():
+    from hrbpo.plugins.servicedesk import kb_pages, report_pages, staff_pages  # noqa: F401  (add the staff pages to bp)
     from hrbpo.plugins.servicedesk.views import bp
 
     return [bp]
+
+
+@hookimpl
+def operator_blueprints():
+    return [ops_pages]
 
 
 @hookimpl
@@ -51,6 +59,11 @@ def public_blueprints():
     # that it is documented in /api/v1/openapi.json (as compliance's masters).
     documented_api.register_blueprint(ops)
     return []
+
+
+@hookimpl
+def demo_data(tenant):
+    seed_demo(tenant)
 
 
 @hookimpl

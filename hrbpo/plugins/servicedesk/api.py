@@ -4,7 +4,7 @@ tenant's HR admins and operators, everyone else sees only their own cases."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask import make_response, request
+from flask import request
 
 from hrbpo.plugin_api import (Blueprint, Invalid, PageArgs, current_access, db, files, page_schema, paginate,
                               requires, utcnow)
@@ -257,10 +257,7 @@ def get_report(query):
     result = report.report(query["from_"], query["to"])
     if query["format"] == "json":
         return result
-    response = make_response(report.as_csv(result))
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="servicedesk-report.csv"'
-    return response
+    return report.csv_response(result)
 
 
 def _locale(access) -> str:

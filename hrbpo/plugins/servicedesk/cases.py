@@ -203,6 +203,14 @@ def assign(case_id, assignee_id, access) -> Case:
     return case
 
 
+def assignees() -> list[User]:
+    """Who may be given a case: the client's active HR admins and the BPO's operators."""
+    admins = sa.select(Membership.user_id).where(Membership.tenant_id == current_tenant().id,
+                                                 Membership.role == "hr_admin")
+    return db.session.scalars(sa.select(User).where(User.active.is_(True), sa.or_(
+        User.is_operator.is_(True), User.id.in_(admins))).order_by(User.email)).all()
+
+
 def _may_work_cases(user_id: uuid.UUID) -> bool:
     user = db.session.get(User, user_id)
     if user is None or not user.active:

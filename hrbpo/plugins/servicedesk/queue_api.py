@@ -24,6 +24,11 @@ ops = Blueprint("servicedesk_queue", __name__, url_prefix="/api/v1/servicedesk",
 def queue(query, page):
     """Unsolved cases of every client with the service desk on, by `next_due_at` (the first-response due
     time until the first response, then the resolution due time). `assignee`: `me`, `none` or a user id."""
+    return unsolved(query, page)
+
+
+def unsolved(query: dict, page: dict) -> dict:
+    """The queue's page (also the `/ops/servicedesk/` page's): unsolved cases of every client, nearest due first."""
     now = utcnow()
     select = (sa.select(Case, Tenant.slug).join(Tenant, Tenant.id == Case.tenant_id)
               .join(TenantModule, sa.and_(TenantModule.tenant_id == Case.tenant_id, TenantModule.name == "servicedesk",

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import make_response
 
 from hrbpo.plugin_api import current_tenant, db, utcnow
 from hrbpo.plugins.servicedesk import calendars, levels, sla
@@ -59,6 +60,14 @@ def as_csv(result: dict) -> str:
     for row in [*result["categories"], result["total"]]:
         writer.writerow(["" if row[k] is None else _cell(row[k]) for k in COLUMNS])
     return out.getvalue()
+
+
+def csv_response(result: dict):
+    """The rows as a text/csv download (the API's `format=csv` and the report page's link)."""
+    response = make_response(as_csv(result))
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = 'attachment; filename="servicedesk-report.csv"'
+    return response
 
 
 def _cell(value) -> str:
