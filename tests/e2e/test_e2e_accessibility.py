@@ -39,7 +39,9 @@ PORTAL_BLUEPRINTS = ("portal", "servicedesk", *(f"{m}_pages" for m in MODULES))
 # Portal pages that are not for this role (or need records the demo does not make for it).
 NOT_FOR = {
     # The import's progress (after a post) and the hire confirmation (after the profile's GET form): below.
-    "hr": {"/benefits/enrol/<id>", "/employees/import/<id>", "/recruitment/applications/<id>/hire"},
+    # A webhook's own page needs an endpoint, which the demo does not make (it would send to the internet).
+    "hr": {"/benefits/enrol/<id>", "/employees/import/<id>", "/recruitment/applications/<id>/hire",
+           "/settings/webhooks/<id>"},
     # Employees: their profile is on their home page; their checklists on the compliance page.
     "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
                  "/employees/import/<id>", "/users/", "/invitations/",
@@ -51,7 +53,8 @@ NOT_FOR = {
                  "/compliance/templates", "/compliance/templates/new", "/compliance/templates/<id>",
                  "/servicedesk/calendar", "/servicedesk/categories", "/servicedesk/categories/new",
                  "/servicedesk/categories/<id>", "/servicedesk/articles", "/servicedesk/articles/new",
-                 "/servicedesk/articles/<id>", "/servicedesk/report"},
+                 "/servicedesk/articles/<id>", "/servicedesk/report", "/benefits/payroll", "/settings/webhooks",
+                 "/settings/webhooks/<id>"},
 }
 
 
