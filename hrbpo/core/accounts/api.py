@@ -20,6 +20,7 @@ RESET_ANSWER = "If an account has this address, a link to set a new password is 
 
 scoped = tenant_scoped(Blueprint("accounts_tenant_api", __name__, url_prefix="/api/v1/tenants/<slug>",
                                  description="Invitations and deactivation (staff of the tenant)"))
+# Its routes need no token (`security: []` in OpenAPI): the mailed link, or the address, is what the caller has.
 public = Blueprint("accounts_api", __name__, url_prefix="/api/v1",
                    description="Accepting invitations and resetting passwords (the mailed token is the credential)")
 
@@ -92,6 +93,7 @@ def reactivate_user(user_id):
 
 
 @public.route("/invitations/<token>", methods=["GET"])
+@public.doc(security=[])
 @public.response(200, InvitationPreviewSchema)
 @public.alt_response(404, description="Unknown, used, revoked, replaced or expired (alike)")
 def preview_invitation(token):
@@ -100,6 +102,7 @@ def preview_invitation(token):
 
 
 @public.route("/invitations/<token>/accept", methods=["POST"])
+@public.doc(security=[])
 @csrf_exempt
 @accept_limits
 @public.arguments(AcceptSchema)
@@ -119,6 +122,7 @@ def accept_invitation(data, token):
 
 
 @public.route("/auth/password-reset", methods=["POST"])
+@public.doc(security=[])
 @csrf_exempt
 @reset_limits
 @public.arguments(ResetRequestSchema)
@@ -134,6 +138,7 @@ def request_password_reset(data):
 
 
 @public.route("/auth/password-reset/<token>", methods=["POST"])
+@public.doc(security=[])
 @csrf_exempt
 @public.arguments(NewPasswordSchema)
 @public.response(200, AccountRefSchema)

@@ -40,7 +40,8 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 class IdempotencyRecord(db.Model):
     __tablename__ = "idempotency_records"
-    __table_args__ = (sa.UniqueConstraint("scope", "user_id", "key"),)
+    # user_id first: the constraint is also the index its foreign key needs.
+    __table_args__ = (sa.UniqueConstraint("user_id", "scope", "key"),)
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
     # The tenant whose URL the key was used on, or NO_TENANT. Not `tenant_id`:

@@ -13,6 +13,8 @@ def portal_scoped(blueprint, module: str | None = None):
 
     @blueprint.before_request
     def _login_first():
+        if (request.endpoint or "").endswith(".static"):
+            return None  # a module's stylesheets and scripts: the same for everyone, served without the caller
         if g.get("user") is None:
             return redirect(url_for("auth.login", next=request.full_path))
         if g.access.is_operator and not g.get("acting"):
@@ -22,7 +24,12 @@ def portal_scoped(blueprint, module: str | None = None):
 
     @blueprint.url_value_preprocessor
     def _enter(endpoint, values):
-        if values is None or "slug" not in values or g.get("user") is None:
+        if values is None or "slug" not in values:
+            return
+        if (endpoint or "").endswith(".static"):
+            values.pop("slug")  # static files are not the tenant's
+            return
+        if g.get("user") is None:
             return
         tenant = enter_tenant(values.pop("slug"))
         if module is not None:

@@ -26,8 +26,8 @@ def upgrade():
         batch_op.alter_column('mimetype', existing_type=sa.String(length=100), nullable=True)
         batch_op.alter_column('body', existing_type=sa.LargeBinary(), nullable=True)
         batch_op.drop_constraint('uq_idempotency_records_user_id_key', type_='unique')
-        batch_op.create_unique_constraint(batch_op.f('uq_idempotency_records_scope_user_id_key'),
-                                          ['scope', 'user_id', 'key'])
+        batch_op.create_unique_constraint(batch_op.f('uq_idempotency_records_user_id_scope_key'),
+                                          ['user_id', 'scope', 'key'])
     with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
         batch_op.alter_column('scope', existing_type=sa.Uuid(), server_default=None)
         batch_op.alter_column('state', existing_type=sa.String(length=16), server_default=None)
@@ -38,7 +38,7 @@ def downgrade():
     op.execute("DELETE FROM idempotency_records WHERE id IN (SELECT id FROM idempotency_records r WHERE EXISTS ("
                "SELECT 1 FROM idempotency_records o WHERE o.user_id = r.user_id AND o.key = r.key AND o.id < r.id))")
     with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_idempotency_records_scope_user_id_key', type_='unique')
+        batch_op.drop_constraint('uq_idempotency_records_user_id_scope_key', type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_idempotency_records_user_id_key'), ['user_id', 'key'])
         batch_op.alter_column('body', existing_type=sa.LargeBinary(), nullable=False)
         batch_op.alter_column('mimetype', existing_type=sa.String(length=100), nullable=False)

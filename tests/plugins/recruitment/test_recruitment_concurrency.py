@@ -82,7 +82,7 @@ def test_an_interview_racing_the_reject_lands_before_it_or_is_refused(live_serve
         rejected, scheduled = at_once(
             _post(live_server, rec, base + "/reject", {"reason": "Position filled"}),
             _post(live_server, rec, base + "/interviews",
-                  {"scheduled_at": "2026-03-02T09:00:00+00:00", "interviewer_ids": [rec.hr.user["id"]]}))
+                  {"scheduled_at": "2030-03-04T09:00:00+00:00", "interviewer_ids": [rec.hr.user["id"]]}))
         assert rejected.status == 200 and scheduled.status in (201, 409)
         if scheduled.status == 201:  # the reject waited for it: it comes first in the audit chain
             events = rec.hr.get(rec.url("/audit?per_page=200")).get_json()["items"]
