@@ -13,7 +13,7 @@ from hrbpo.core.accounts.models import Invitation
 from hrbpo.core.auth.models import Membership
 from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.auth.services import find_user, normalise_email
-from hrbpo.core.db import db, utcnow
+from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.i18n import N_
 from hrbpo.core.people import services as people
@@ -118,10 +118,18 @@ def find(raw: str, lock=False) -> tuple[Invitation, Tenant]:
     stmt = (sa.select(Invitation, Tenant).join(Tenant, Tenant.id == Invitation.tenant_id)
             .where(Invitation.token_hash == links.digest(raw)))
     with tenancy.all_tenants():
-        row = db.session.execute(stmt.with_for_update(of=Invitation) if lock else stmt).first()
-    if row is None or row.Invitation.status != "pending":
+        row = db.session.execute(stmt).first()
+    if row is None:
         raise NotFound(DEAD_LINK)
-    return row.Invitation, row.Tenant
+    invitation, tenant = row
+    if lock:
+        # Locked inside its tenant, on the connection the acceptance then writes with (the cross-tenant
+        # lookup runs on the operator's connection: a lock taken there would block our own update).
+        with tenancy.tenant_context(tenant):
+            lock(invitation)
+    if invitation.status != "pending":
+        raise NotFound(DEAD_LINK)
+    return invitation, tenant
 
 
 def describe(raw: str) -> dict:
