@@ -112,7 +112,7 @@ def revoke(invitation_id) -> Invitation:
     return invitation
 
 
-def find(raw: str, lock=False) -> tuple[Invitation, Tenant]:
+def find(raw: str, for_update=False) -> tuple[Invitation, Tenant]:
     """The pending invitation a link's token names, with its tenant; NotFound
     for every other case alike (unknown, used, revoked, replaced, expired)."""
     stmt = (sa.select(Invitation, Tenant).join(Tenant, Tenant.id == Invitation.tenant_id)
@@ -122,7 +122,7 @@ def find(raw: str, lock=False) -> tuple[Invitation, Tenant]:
     if row is None:
         raise NotFound(DEAD_LINK)
     invitation, tenant = row
-    if lock:
+    if for_update:
         # Locked inside its tenant, on the connection the acceptance then writes with (the cross-tenant
         # lookup runs on the operator's connection: a lock taken there would block our own update).
         with tenancy.tenant_context(tenant):
@@ -142,7 +142,7 @@ def accept(raw: str, password: str):
     """Accept the invitation: a new account with `password`, or (an existing
     account, whose current password `password` must be) a membership added.
     Returns (user, membership, tenant). Any failure leaves it pending."""
-    invitation, tenant = find(raw, lock=True)
+    invitation, tenant = find(raw, for_update=True)
     user = find_user(invitation.email)
     if user is not None and not check_password(user.password_hash, password):
         raise WrongPassword("That is not the current password of this account.")
