@@ -16,6 +16,7 @@ from hrbpo.core.auth.context import csrf_exempt, current_actor, tenant_by_slug
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import Access, current_access, operator_required, requires
 from hrbpo.core.auth.services import normalise_email
+from hrbpo.core.csv_cells import csv_cell
 from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db, get_or_404, lock, new_id,
                            tenant_fk, tenant_relationship, utcnow)
 from hrbpo.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -60,5 +61,5 @@ __all__ = [
     "Blueprint", "Schema", "text", "money", "PageArgs", "page_schema", "paginate", "flatten_errors", "problem",
     "api", "limiter", "csrf_exempt",
     # Pages and words.
-    "page_args", "form_message", "logo_response", "N_", "Form",
+    "page_args", "form_message", "logo_response", "N_", "Form", "csv_cell",
 ]

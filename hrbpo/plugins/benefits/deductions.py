@@ -15,8 +15,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import Employee, Invalid, current_tenant, db
-from hrbpo.plugins.benefits import payroll, reports, services
+from hrbpo.plugin_api import Employee, Invalid, csv_cell, current_tenant, db
+from hrbpo.plugins.benefits import payroll, services
 from hrbpo.plugins.benefits.models import Election, Enrollment, Plan, Window
 
 # With no first pay date set, a monthly schedule pays on each month's last day.
@@ -82,7 +82,7 @@ def feed_csv(result: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for item in result["items"]:
-        writer.writerow([reports.cell(item[column]) for column in COLUMNS])
+        writer.writerow([csv_cell(item[column]) for column in COLUMNS])
     return out.getvalue()
 
 

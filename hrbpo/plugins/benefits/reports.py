@@ -10,7 +10,7 @@ from flask_babel import force_locale, format_currency, format_date, format_datet
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from hrbpo.plugin_api import Employee, Membership, User, current_tenant, db
+from hrbpo.plugin_api import Employee, Membership, User, csv_cell, current_tenant, db
 from hrbpo.plugins.benefits import pdf_fonts, services
 from hrbpo.plugins.benefits.labels import label
 from hrbpo.plugins.benefits.models import Election, Enrollment, Window
@@ -57,12 +57,6 @@ def totals(elections) -> dict:
             ("employee_cost", "employer_cost", "employee_cost_per_year", "employer_cost_per_year")}
 
 
-def cell(value) -> str:
-    """CSV cells that a spreadsheet would run as a formula are quoted as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def cost_rows(window: Window):
     enrollments = db.session.scalars(services.enrollment_query(window_id=window.id, status="submitted")).unique().all()
     own = {}  # employee id → their own logins: a submission by anyone else was made on their behalf
@@ -87,7 +81,7 @@ def cost_csv(window: Window) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in cost_rows(window):
-        writer.writerow([cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from hrbpo.plugin_api import AuditEvent, Employee, db, files, tenancy, utcnow
+from hrbpo.plugin_api import AuditEvent, Employee, csv_cell, db, files, tenancy, utcnow
 from hrbpo.plugins.compliance.models import Checklist, ChecklistItem, ChecklistTemplate
 
 COLUMNS = ("template_id", "template_name", "employee_id", "employee_name", "checklists", "checklists_completed",
@@ -71,18 +71,12 @@ def by_template(today: date) -> list[dict]:
     return sorted(totals.values(), key=lambda t: t["name"])
 
 
-def _cell(value):
-    """Neutralise spreadsheet formulas (CSV injection) in text cells."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(rows: list[dict], columns=COLUMNS) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in columns])
+        writer.writerow([csv_cell(row[c]) for c in columns])
     return out.getvalue()
 
 

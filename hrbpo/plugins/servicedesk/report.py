@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import make_response
 
-from hrbpo.plugin_api import current_tenant, db, utcnow
+from hrbpo.plugin_api import csv_cell, current_tenant, db, utcnow
 from hrbpo.plugins.servicedesk import calendars, levels, sla
 from hrbpo.plugins.servicedesk.models import Case, Category
 
@@ -58,7 +58,7 @@ def as_csv(result: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in [*result["categories"], result["total"]]:
-        writer.writerow(["" if row[k] is None else _cell(row[k]) for k in COLUMNS])
+        writer.writerow([csv_cell(row[k]) for k in COLUMNS])
     return out.getvalue()
 
 
@@ -68,8 +68,3 @@ def csv_response(result: dict):
     response.mimetype = "text/csv"
     response.headers["Content-Disposition"] = 'attachment; filename="servicedesk-report.csv"'
     return response
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
