@@ -57,15 +57,13 @@ def schedule() -> payroll.PaySchedule:
 
 def feed(pay_date: date) -> dict:
     """The feed for `pay_date` as the API answers it; 422 off the schedule."""
-    chosen, plans = payroll_settings(), _plans()
+    chosen, plans, people = payroll_settings(), _plans(), {}
     currency = current_tenant().currency
     try:
-        result = payroll.deduction_feed(schedule(), pay_date, lambda day: _coverage_on(day, plans, chosen),
+        result = payroll.deduction_feed(schedule(), pay_date, lambda day: _coverage_on(day, plans, chosen, people),
                                         currency)
     except payroll.NotAPayDate as exc:
         raise Invalid({"pay_date": [str(exc)]}) from exc
-    people = {e.id: e for e in db.session.scalars(
-        sa.select(Employee).where(Employee.id.in_({item.employee_id for item in result.items})))}
     items = [{"employee_id": item.employee_id, "first_name": people[item.employee_id].first_name,
               "last_name": people[item.employee_id].last_name, "plan_id": item.plan_id,
               "plan_name": plans[item.plan_id].name, "deduction_code": chosen["deduction_codes"].get(str(item.plan_id)),
@@ -90,7 +88,8 @@ def _plans() -> dict:
     return {plan.id: plan for plan in db.session.scalars(sa.select(Plan).options(sa.orm.selectinload(Plan.tiers)))}
 
 
-def _coverage_on(day: date, plans: dict, chosen: dict) -> list[payroll.CoverageLine]:
+def _coverage_on(day: date, plans: dict, chosen: dict, people: dict) -> list[payroll.CoverageLine]:
+    """The lines in force on `day`; `people` (id → Employee) collects the employees met, for both pay dates."""
     rows = db.session.execute(
         sa.select(Election, Enrollment.employee_id, Enrollment.coverage_ends_on, Window.coverage_starts_on)
         .join(Enrollment, sa.and_(Enrollment.tenant_id == Election.tenant_id, Enrollment.id == Election.enrollment_id))
@@ -104,8 +103,9 @@ def _coverage_on(day: date, plans: dict, chosen: dict) -> list[payroll.CoverageL
         latest[(employee_id, election.plan_id)] = (election, enrolment_ends, starts)
     in_force = {key: found for key, found in latest.items()
                 if not found[0].waived and all(end is None or end >= day for end in (found[0].coverage_ends_on, found[1]))}
-    people = {e.id: e for e in db.session.scalars(
-        sa.select(Employee).where(Employee.id.in_({employee_id for employee_id, _ in in_force})))}
+    wanted = {employee_id for employee_id, _ in in_force} - people.keys()
+    if wanted:
+        people.update((e.id, e) for e in db.session.scalars(sa.select(Employee).where(Employee.id.in_(wanted))))
     return [_priced(election, people[employee_id], plans[plan_id], starts, chosen["pay_frequency"])
             for (employee_id, plan_id), (election, _, starts) in in_force.items()]
 
