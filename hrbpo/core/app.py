@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
 def _init_api(app, registry):
     from hrbpo.core.accounts.api import public as accounts_api
     from hrbpo.core.accounts.api import scoped as accounts_tenant_api
+    from hrbpo.core.api.operators import operators_only
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
     from hrbpo.core.jobs.api import blp as jobs_api
@@ -110,6 +111,9 @@ def _init_api(app, registry):
         for blp in blueprints or []:
             prefix = f"/api/v1/tenants/<slug>/{name}"
             api.register_blueprint(tenant_scoped(blp, module=name), url_prefix=prefix + (blp.url_prefix or ""))
+    for name, blueprints in registry.results_by_plugin("operator_api_blueprints"):
+        for blp in blueprints or []:
+            api.register_blueprint(operators_only(blp), url_prefix=f"/api/v1/{name}" + (blp.url_prefix or ""))
 
 
 def _ecma_pattern(self, field, ret, **kwargs):

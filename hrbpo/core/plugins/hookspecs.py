@@ -112,6 +112,22 @@ def operator_blueprints():
 
 
 @hookspec
+def operator_api_blueprints():
+    """Add API routes for operators, across tenants (e.g. a master library).
+
+    When: once, while the app is built.
+    Returns: a list of `hrbpo.plugin_api.Blueprint`s (name them
+    `<name>_ops_api`, give them `url_prefix=None` or a sub-prefix). Core
+    mounts each under `/api/v1/<name>` and documents it in
+    `/api/v1/openapi.json`; only BPO operators reach its views (no caller:
+    401; not an operator: 403). No tenant is entered: read across tenants
+    with `plugin_api.tenancy.all_tenants()`, enter one with
+    `plugin_api.tenancy.tenant_context(tenant)`.
+    Per tenant: no.
+    """
+
+
+@hookspec
 def permissions():
     """Declare the permissions this plugin checks.
 

@@ -47,15 +47,16 @@ def portal_blueprints():
 
 
 @hookimpl
-def public_blueprints():
-    from hrbpo.plugin_api import api
+def operator_api_blueprints():
     from hrbpo.plugins.compliance.api import ops
+
+    return [ops]
+
+
+@hookimpl
+def public_blueprints():
     from hrbpo.plugins.compliance.views import feeds
 
-    # The operator library is not under a tenant and the contract has no hook
-    # for operator API blueprints yet: register it with the API so it is
-    # documented in /api/v1/openapi.json like every other API route.
-    api.register_blueprint(ops)
     return [feeds]
 
 

@@ -7,7 +7,6 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from hrbpo.plugin_api import N_, EventType, NavItem, Permission, PluginMeta, hookimpl
-from hrbpo.plugin_api import api as documented_api  # `api` is this package's api module
 from hrbpo.plugins.servicedesk import models  # noqa: F401  (registers the tables)
 from hrbpo.plugins.servicedesk.demo import seed_demo
 from hrbpo.plugins.servicedesk.ops_pages import ops_pages
@@ -52,13 +51,10 @@ def nav_items(tenant):
 
 
 @hookimpl
-def public_blueprints():
+def operator_api_blueprints():
     from hrbpo.plugins.servicedesk.queue_api import ops
 
-    # The cross-tenant queue is not under a tenant; registered with the API so
-    # that it is documented in /api/v1/openapi.json (as compliance's masters).
-    documented_api.register_blueprint(ops)
-    return []
+    return [ops]
 
 
 @hookimpl

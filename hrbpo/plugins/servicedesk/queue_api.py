@@ -7,17 +7,16 @@ import uuid
 import sqlalchemy as sa
 
 from hrbpo.plugin_api import (Blueprint, Invalid, PageArgs, Tenant, TenantModule, current_actor, db,
-                              operator_required, page_schema, tenancy, utcnow)
+                              page_schema, tenancy, utcnow)
 from hrbpo.plugins.servicedesk import levels, present
 from hrbpo.plugins.servicedesk.models import UNSOLVED, Case
 from hrbpo.plugins.servicedesk.schemas import QueueCaseSchema, QueueQuerySchema
 
-ops = Blueprint("servicedesk_queue", __name__, url_prefix="/api/v1/servicedesk",
+ops = Blueprint("servicedesk_ops_api", __name__, url_prefix=None,
                 description="Service desk: the operators' queue across clients")
 
 
 @ops.route("/queue", methods=["GET"])
-@operator_required
 @ops.arguments(QueueQuerySchema, location="query")
 @ops.arguments(PageArgs, location="query")
 @ops.response(200, page_schema(QueueCaseSchema))

@@ -262,3 +262,11 @@ def test_cases_emit_webhook_events_without_their_words(app, desk, monkeypatch):
     assert [b["type"] for b in bodies] == ["case.opened", "case.status_changed"]
     assert [b["data"]["status"] for b in bodies] == ["new", "resolved"] and bodies[1]["data"]["from"] == "new"
     assert all(b["data"]["number"] == "HR-1" and "Payslip" not in json.dumps(b) for b in bodies)
+
+
+def test_operator_api_blueprint_is_mounted_documented_and_for_operators_only(app, desk):
+    """The `operator_api_blueprints` hook: under /api/v1/<name>, in the OpenAPI document, core checks the caller."""
+    anonymous = app.test_client().get("/api/v1/servicedesk/queue")
+    assert anonymous.status_code == 401 and anonymous.mimetype == "application/problem+json"
+    assert desk.employee.get("/api/v1/servicedesk/queue").status_code == 403
+    assert "/api/v1/servicedesk/queue" in app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
