@@ -129,15 +129,24 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 
 
 def _init_pages(app, registry):
+    from hrbpo.core.accounts import console, portal  # noqa: F401  (invitation pages: console and portal)
     from hrbpo.core.accounts.views import bp as account_pages
     from hrbpo.core.auth.views import bp as auth_pages
-    from hrbpo.core.ops.views import bp as ops_pages
-    from hrbpo.core.ops.views import mount_plugin_pages
+    from hrbpo.core.auth.views import two_factor_gate
+    from hrbpo.core.ops import actas, background, queue  # noqa: F401  (acting as HR admin, work queue, background work)
+    from hrbpo.core.ops import views  # noqa: F401  (tenants and users)
+    from hrbpo.core.ops.blueprint import bp as ops_pages
+    from hrbpo.core.ops.blueprint import mount_plugin_pages
+    from hrbpo.core.portal import people, settings, views, webhooks  # noqa: F401,F811  (home, people, settings, webhooks)
     from hrbpo.core.portal import portal_scoped
-    from hrbpo.core.portal.views import bp as portal_pages
+    from hrbpo.core.portal.blueprint import bp as portal_pages
 
+    # The console's and the portal's pages each join one blueprint (`ops`,
+    # `portal`) from the modules imported above.
     for bp in (auth_pages, account_pages, portal_pages, ops_pages):
         app.register_blueprint(bp)
+    # Before any page or API view, right after the caller is known.
+    app.before_request(two_factor_gate)
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:
             app.register_blueprint(portal_scoped(bp, module=name), url_prefix=f"/t/<slug>/{name}" + (bp.url_prefix or ""))

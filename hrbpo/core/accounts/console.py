@@ -7,14 +7,14 @@ from hrbpo.core.accounts import invitations
 from hrbpo.core.accounts.schemas import InvitationSchema
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid
-from hrbpo.core.ops.views import _tenant, bp
+from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.portal.forms import load, submitted
 from hrbpo.core.portal.messages import form_message
 
 
 @bp.post("/tenants/<slug>/invitations")
 def invite_hr_admin(slug):
-    tenant = _tenant(slug)
+    tenant = tenant_or_404(slug)
     data, errors = load(InvitationSchema(only=("email",)), submitted(("email",)))
     if errors:
         flash(" ".join(form_message(m) for m in errors["email"]), "error")

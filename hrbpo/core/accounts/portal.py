@@ -12,7 +12,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.portal.forms import load, submitted
 from hrbpo.core.portal.messages import form_message
-from hrbpo.core.portal.views import bp
+from hrbpo.core.portal.blueprint import bp
 
 
 @bp.route("/invitations/", methods=["GET", "POST"])

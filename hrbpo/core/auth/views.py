@@ -155,10 +155,10 @@ def _signed_in_user():
     return g.user
 
 
-@bp.before_app_request
-def _two_factor_gate():
-    """Users who must have 2FA (operators; HR admins where the tenant says so)
-    reach nothing but the account pages until they have enrolled."""
+def two_factor_gate():
+    """before_request (the app factory registers it): users who must have 2FA
+    (operators; HR admins where the tenant says so) reach nothing but the
+    account pages until they have enrolled."""
     user = g.get("user")
     if user is None or g.get("token") is not None or (request.endpoint or "").startswith(("auth.", "static")):
         return None

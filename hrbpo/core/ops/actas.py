@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.db import db
-from hrbpo.core.ops.views import _tenant, bp
+from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.redirects import safe_next
 from hrbpo.core.text import MESSAGE, is_safe
 
@@ -22,7 +22,7 @@ def _record(tenant, action, reason):
 
 @bp.route("/act-as", methods=["GET", "POST"])
 def act_as():
-    tenant = _tenant(request.values.get("tenant", "").strip())
+    tenant = tenant_or_404(request.values.get("tenant", "").strip())
     target = safe_next(request.values.get("next", "")) or url_for("portal.home", slug=tenant.slug)
     reason = " ".join(request.form.get("reason", "").split())[:MAX_REASON]
     if request.method == "GET" or not reason or not is_safe(reason):

@@ -17,7 +17,7 @@ from hrbpo.core.mail.api import outbox_query, with_slugs
 from hrbpo.core.mail.models import STATUSES as MAIL_STATUSES
 from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.ops.times import zones_by_slug
-from hrbpo.core.ops.views import bp
+from hrbpo.core.ops.blueprint import bp
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.redirects import safe_next
 from hrbpo.core.tenants.models import Tenant

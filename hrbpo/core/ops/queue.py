@@ -6,7 +6,7 @@ from flask import render_template
 
 from hrbpo.core import tenancy
 from hrbpo.core.db import db
-from hrbpo.core.ops.views import bp
+from hrbpo.core.ops.blueprint import bp
 from hrbpo.core.plugins.manager import plugins, request_cache
 from hrbpo.core.tenants.models import Tenant, TenantModule
 

@@ -1,7 +1,10 @@
-"""Operator console (`/ops/`): BPO staff across tenants. Acting inside a
-tenant (`actas.py`) and the work queue (`queue.py`) share this blueprint."""
+"""Operator console (`/ops/`): BPO staff across tenants; tenants, users and
+their memberships. The other console pages add their routes to the same
+blueprint (`blueprint.py`): acting inside a tenant (`actas.py`), the work
+queue (`queue.py`), background work (`background.py`) and invitations
+(`accounts/console.py`); the app factory imports each."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core import tenancy
@@ -13,6 +16,7 @@ from hrbpo.core.auth.models import ROLES, Membership, User
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
 from hrbpo.core.ops import times
+from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.people import services as people_services
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.schemas import TenantUserSchema
@@ -24,32 +28,6 @@ from hrbpo.core.portal.messages import form_message
 from hrbpo.core.tenants import services
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.schemas import TenantSchema
-
-bp = Blueprint("ops", __name__, url_prefix="/ops")
-bp.record_once(lambda state: times.register(state.app))
-
-
-@bp.before_request
-def _operators_only():
-    if g.get("user") is None:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not g.user.is_operator:
-        abort(403, _("Only BPO operators may use the console."))
-    return None
-
-
-def mount_plugin_pages(app, registry):
-    """The plugins' `operator_blueprints` under /ops/<name>/, behind the console's own check,
-    and listed (as `operator_pages`: endpoint, plugin name) for the console's menu."""
-    mounted = []
-    for name, blueprints in registry.results_by_plugin("operator_blueprints"):
-        for plugin_bp in blueprints or []:
-            app.register_blueprint(plugin_bp, url_prefix=f"/ops/{name}" + (plugin_bp.url_prefix or ""))
-            mounted.append((f"{plugin_bp.name}.index", name))
-    names = {endpoint.partition(".")[0] for endpoint, _name in mounted}
-    app.before_request(lambda: _operators_only() if request.blueprint in names else None)
-    app.jinja_env.globals["operator_pages"] = mounted
-
 
 def tenant_overview(tenants) -> tuple[dict, dict]:
     """Active employee counts and enabled modules per tenant id, in two grouped queries."""
@@ -107,16 +85,9 @@ def new_tenant():
         422 if errors else 200
 
 
-def _tenant(slug) -> Tenant:
-    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
-    if tenant is None:
-        abort(404)
-    return tenant
-
-
 @bp.get("/tenants/<slug>")
 def tenant(slug):
-    tenant = _tenant(slug)
+    tenant = tenant_or_404(slug)
     counts, _modules = tenant_overview([tenant])
     return render_template("ops/tenant.html", tenant=tenant, states=services.module_states(tenant),
                            employees=counts.get(tenant.id, 0), pending=invitations.pending_in(tenant))
@@ -125,7 +96,7 @@ def tenant(slug):
 @bp.get("/tenants/<slug>/audit")
 def tenant_audit(slug):
     """The tenant's audit log, as its HR admins see it, with the same filters."""
-    tenant = _tenant(slug)
+    tenant = tenant_or_404(slug)
     with tenancy.tenant_context(tenant):
         return audit_log.page(tenant, "ops/audit.html", when=lambda moment: times.console_time(moment, tenant.timezone),
                               slug=slug)
@@ -140,7 +111,7 @@ def _module(tenant, name) -> str:
 @bp.get("/tenants/<slug>/modules/<name>/off")
 def confirm_module_off(slug, name):
     """What switching a module off means for this tenant, and a button to do it."""
-    tenant = _tenant(slug)
+    tenant = tenant_or_404(slug)
     return _confirm_off(tenant, _module(tenant, name))
 
 
@@ -154,7 +125,7 @@ def _confirm_off(tenant, name, status=200):
 def switch_module(slug, name):
     """Switch one module on (`enabled=1`) or off for a tenant. Off needs
     `confirmed=1` from the confirmation page; without it that page answers."""
-    tenant = _tenant(slug)
+    tenant = tenant_or_404(slug)
     _module(tenant, name)
     on = request.form.get("enabled") == "1"
     if not on and request.form.get("confirmed") != "1":
@@ -214,7 +185,7 @@ def _memberships_by_user(q) -> list[tuple[User, list]]:
 @bp.post("/users/membership")
 def add_membership():
     """Give a user (new or known) a role in a tenant."""
-    tenant = _tenant(request.form.get("tenant", "").strip())
+    tenant = tenant_or_404(request.form.get("tenant", "").strip())
     values = submitted(("email", "role", "password"))
     data, errors = load(TenantUserSchema(), values)
     if errors:
@@ -232,6 +203,3 @@ def add_membership():
             flash(_("%(email)s now belongs to %(tenant)s.", email=data["email"], tenant=tenant.name), "success")
     return redirect(url_for("ops.users", q=data["email"]), code=303)
 
-
-from hrbpo.core.ops import actas, background, queue  # noqa: E402,F401  (their routes join this blueprint)
-from hrbpo.core.accounts import console  # noqa: E402,F401  (inviting HR admins)

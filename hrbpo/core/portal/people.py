@@ -16,7 +16,7 @@ from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import EMPLOYMENT_TYPES, STATUSES, Employee
 from hrbpo.core.people.schemas import EmployeeSchema, EmployeeUpdateSchema, TenantUserSchema
 from hrbpo.core.portal.forms import load, page_args, submitted
-from hrbpo.core.portal.views import bp
+from hrbpo.core.portal.blueprint import bp
 
 EMPLOYEE_FIELDS = services.FIELDS + ("national_id",)
 

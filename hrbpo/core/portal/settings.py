@@ -13,7 +13,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import DomainError
 from hrbpo.core.portal import audit_log
 from hrbpo.core.portal.forms import load, submitted
-from hrbpo.core.portal.views import bp
+from hrbpo.core.portal.blueprint import bp
 from hrbpo.core.tenants import services
 from hrbpo.core.tenants.schemas import TenantUpdateSchema
 

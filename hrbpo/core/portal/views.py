@@ -1,8 +1,10 @@
 """Portal shell: navigation, the tenant home (HR dashboard or an employee's
 self-service page) and the tenant logo. People pages live in `people.py`,
-settings and the audit log in `settings.py`; all share the `portal` blueprint."""
+settings and the audit log in `settings.py`, webhooks in `webhooks.py`,
+invitations in `accounts/portal.py`: all add their routes to the `portal`
+blueprint (`blueprint.py`); the app factory imports each."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, render_template, url_for
+from flask import abort, g, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +15,8 @@ from hrbpo.core.people.models import Employee
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.plugins.types import Chart, NavItem
 from hrbpo.core.i18n import text_direction
-from hrbpo.core.portal import charts, labels, portal_scoped
-
-bp = portal_scoped(Blueprint("portal", __name__, url_prefix="/t/<slug>"))
+from hrbpo.core.portal import charts
+from hrbpo.core.portal.blueprint import bp
 
 # (endpoint, label, permission, order): core sections of the portal.
 CORE_NAV = (
@@ -34,9 +35,6 @@ def nav_items():
              if access.can(perm)]
     extra = plugins().tenant_hook(g.tenant, "nav_items")(user=g.user, role=access.role)
     return sorted(core + extra, key=lambda n: n.order)
-
-
-bp.record_once(lambda state: labels.register(state.app))
 
 
 @bp.app_context_processor
@@ -86,6 +84,3 @@ def logo_response(tenant):
         abort(404)
     return files.send(files.get(file_id), inline=True)
 
-
-from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)
-from hrbpo.core.accounts import portal  # noqa: E402,F401  (invitations and deactivation pages)

@@ -10,7 +10,7 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.errors import DomainError, Invalid
 from hrbpo.core.portal.forms import load, page_args
-from hrbpo.core.portal.views import bp
+from hrbpo.core.portal.blueprint import bp
 from hrbpo.core.webhooks import services
 from hrbpo.core.webhooks.events import event_types
 from hrbpo.core.webhooks.models import DELIVERY_STATUSES
