@@ -1,20 +1,64 @@
-"""The application factory: config, extensions, plugins, blueprints."""
+"""The application factory: config, extensions, plugins, blueprints.
+
+Everything the app is made of is wired here, in view: the plugins, the
+request hooks (caller, two-factor gate, idempotency, outages) and every
+module that adds routes to the console's and the portal's blueprints."""
 import os
 import uuid
 
-import click
 import marshmallow as ma
 from cryptography.fernet import Fernet, MultiFernet
 from flask import Flask, g, request
+from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hrbpo.core import config as settings
-from hrbpo.core import models  # noqa: F401  (registers every core table)
+from hrbpo.core import i18n, jobs, mail, models, outages, queue, readiness  # noqa: F401  (models: every core table)
+from hrbpo.core.accounts import console as _invitations_console  # noqa: F401  (invitation pages, console)
+from hrbpo.core.accounts import portal as _invitations_portal  # noqa: F401  (invitation pages, portal)
+from hrbpo.core.accounts.api import public as accounts_api
+from hrbpo.core.accounts.api import scoped as accounts_tenant_api
+from hrbpo.core.accounts.views import bp as account_pages
+from hrbpo.core.api import idempotency
+from hrbpo.core.api.operators import operators_only
+from hrbpo.core.api.schemas import Money
+from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.auth.api import blp as auth_api
+from hrbpo.core.auth.context import leave_tenant, load_caller
+from hrbpo.core.auth.locale import select_locale, select_timezone
+from hrbpo.core.auth.views import bp as auth_pages
+from hrbpo.core.auth.views import two_factor_gate
+from hrbpo.core.cli import hrbpo_cli
+from hrbpo.core.db import end_read_only_transaction
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
+from hrbpo.core.i18n import text_direction
+from hrbpo.core.jobs.api import blp as jobs_api
 from hrbpo.core.json_provider import OrjsonProvider
+from hrbpo.core.mail.api import blp as mail_api
+from hrbpo.core.ops import actas as _ops_act_as  # noqa: F401  (acting as a tenant's HR admin)
+from hrbpo.core.ops import background as _ops_background  # noqa: F401  (background work: jobs, outbox)
+from hrbpo.core.ops import queue as _ops_queue  # noqa: F401  (the work queue across tenants)
+from hrbpo.core.ops import views as _ops_views  # noqa: F401  (tenants and users)
+from hrbpo.core.ops.blueprint import bp as ops_pages
+from hrbpo.core.ops.blueprint import mount_plugin_pages
+from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
+from hrbpo.core.people.api import blp as people_api
 from hrbpo.core.plugins.manager import Plugins
+from hrbpo.core.portal import people as _portal_people  # noqa: F401  (the directory, employees, users)
+from hrbpo.core.portal import portal_scoped
+from hrbpo.core.portal import settings as _portal_settings  # noqa: F401  (tenant settings)
+from hrbpo.core.portal import views as _portal_views  # noqa: F401  (home, logo)
+from hrbpo.core.portal import webhooks as _portal_webhooks  # noqa: F401  (webhook endpoints)
+from hrbpo.core.portal.blueprint import bp as portal_pages
+from hrbpo.core.portal.errors import html_error
 from hrbpo.core.request import Request
+from hrbpo.core.security import SessionCookies, set_security_headers
+from hrbpo.core.tenants.api import blp as tenants_api
+from hrbpo.core.tenants.api import scoped as tenant_api
+from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.core.text import SAFE_PATTERN
+from hrbpo.core.webhooks import worker as _webhook_worker  # noqa: F401  (declares the webhook delivery tasks)
+from hrbpo.core.webhooks.api import blp as webhooks_api
 
 
 def create_app(test_config: dict | None = None, plugins: list | None = None) -> Flask:
@@ -34,11 +78,9 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     app.extensions["hrbpo_crypto"] = MultiFernet(
         [Fernet(k.strip()) for k in app.config["HRBPO_ENCRYPTION_KEYS"].split(",") if k.strip()]
     )
-    registry = Plugins()
+    registry = Plugins(enabled_modules=enabled_modules)
     app.extensions["hrbpo_plugins"] = registry
     registry.load_entry_points(only=plugins)
-
-    from hrbpo.core.security import SessionCookies
 
     app.session_interface = SessionCookies()
     db.init_app(app)
@@ -50,12 +92,8 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
     # (their decorators do), so the check Flask-Limiter runs before every
     # request would only cost time (about 280 function calls a request).
     app.before_request_funcs[None].remove(limiter._check_request_limit)
-    from hrbpo.core import i18n
 
-    i18n.init_app(app, registry)
-    from hrbpo.core import jobs, mail, queue  # noqa: F401  (mail and jobs declare the worker's tasks)
-    from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
-    from hrbpo.core.webhooks import worker  # noqa: F401  (declares the webhook delivery tasks)
+    i18n.init_app(app, registry, select_locale, select_timezone)
 
     queue.init_app(app)
     _init_api(app, registry)
@@ -68,18 +106,6 @@ def create_app(test_config: dict | None = None, plugins: list | None = None) -> 
 
 
 def _init_api(app, registry):
-    from hrbpo.core.accounts.api import public as accounts_api
-    from hrbpo.core.accounts.api import scoped as accounts_tenant_api
-    from hrbpo.core.api.operators import operators_only
-    from hrbpo.core.api.tenant import tenant_scoped
-    from hrbpo.core.auth.api import blp as auth_api
-    from hrbpo.core.jobs.api import blp as jobs_api
-    from hrbpo.core.mail.api import blp as mail_api
-    from hrbpo.core.people.api import blp as people_api
-    from hrbpo.core.tenants.api import blp as tenants_api
-    from hrbpo.core.tenants.api import scoped as tenant_api
-    from hrbpo.core.webhooks.api import blp as webhooks_api
-
     api.init_app(app, spec_kwargs={
         "info": {"description": (
             "hrbpo HTTP API v1. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/token. "
@@ -97,8 +123,7 @@ def _init_api(app, registry):
             "problem+json with Retry-After (seconds) and changes nothing; GET /readyz names what is down."
         )},
     })
-    from hrbpo.core.api.schemas import Money
-
+    api.page_error = html_error  # browsers get the portal's error page
     api.register_field(Money, "string", "decimal")
     api.ma_plugin.converter.add_attribute_function(_ecma_pattern)
     api.ma_plugin.converter.add_attribute_function(_safe_text_pattern)
@@ -129,20 +154,8 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 
 
 def _init_pages(app, registry):
-    from hrbpo.core.accounts import console, portal  # noqa: F401  (invitation pages: console and portal)
-    from hrbpo.core.accounts.views import bp as account_pages
-    from hrbpo.core.auth.views import bp as auth_pages
-    from hrbpo.core.auth.views import two_factor_gate
-    from hrbpo.core.ops import actas, background, queue  # noqa: F401  (acting as HR admin, work queue, background work)
-    from hrbpo.core.ops import views  # noqa: F401  (tenants and users)
-    from hrbpo.core.ops.blueprint import bp as ops_pages
-    from hrbpo.core.ops.blueprint import mount_plugin_pages
-    from hrbpo.core.portal import people, settings, views, webhooks  # noqa: F401,F811  (home, people, settings, webhooks)
-    from hrbpo.core.portal import portal_scoped
-    from hrbpo.core.portal.blueprint import bp as portal_pages
-
     # The console's and the portal's pages each join one blueprint (`ops`,
-    # `portal`) from the modules imported above.
+    # `portal`) from the modules imported above (`_ops_*`, `_portal_*`, `_invitations_*`).
     for bp in (auth_pages, account_pages, portal_pages, ops_pages):
         app.register_blueprint(bp)
     # Before any page or API view, right after the caller is known.
@@ -154,10 +167,6 @@ def _init_pages(app, registry):
     for _, blueprints in registry.results_by_plugin("public_blueprints"):
         for bp in blueprints or []:
             app.register_blueprint(bp)
-    from flask_babel import get_locale
-
-    from hrbpo.core.i18n import text_direction
-
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "en"), text_direction=text_direction)
     for extra in registry.call("template_globals"):
         app.jinja_env.globals.update(extra)
@@ -171,8 +180,6 @@ def _init_pages(app, registry):
         """Where browsers and feed readers look before they read any page's <link rel=icon>."""
         return app.send_static_file("favicon.ico")
 
-    from hrbpo.core import readiness
-
     @app.get("/readyz")
     def readyz():
         report = readiness.report()
@@ -185,11 +192,6 @@ DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static", "favicon"})
 
 
 def _init_request_hooks(app):
-    from hrbpo.core import outages
-    from hrbpo.core.api import idempotency
-    from hrbpo.core.auth.context import leave_tenant, load_caller
-    from hrbpo.core.security import set_security_headers
-
     gate = outages.init_app(app)
 
     # URL value preprocessors run before before_request functions, and the
@@ -206,8 +208,6 @@ def _init_request_hooks(app):
     app.before_request(idempotency.replay)
 
     app.teardown_request(leave_tenant)
-    from hrbpo.core.db import end_read_only_transaction
-
     # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
     app.teardown_appcontext(end_read_only_transaction)
 
@@ -218,8 +218,6 @@ def _init_request_hooks(app):
 
 
 def _init_cli(app, registry):
-    from hrbpo.core.cli import hrbpo_cli
-
     app.cli.add_command(hrbpo_cli)
     for _ in registry.results_by_plugin("register_commands", cli=hrbpo_cli):
         pass

@@ -1,15 +1,27 @@
 """`flask --app wsgi hrbpo …`: operating the platform from a shell."""
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask import current_app
 from rich.progress import BarColumn, Progress, TextColumn
 
-from hrbpo.core import audit, tenancy
+from hrbpo.core import audit, migrate, rls, tenancy
 from hrbpo.core import backup as backups
+from hrbpo.core import worker as worker_process
+from hrbpo.core.auth import services as auth_services
 from hrbpo.core.db import db
+from hrbpo.core.demo import load as load_demo
 from hrbpo.core.errors import DomainError
+from hrbpo.core.jobs import purge, run_periodic
+from hrbpo.core.jobs.kinds import periodic_tasks
+from hrbpo.core.keys import rotate_all
+from hrbpo.core.people import importer
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.plugins.scaffold import ScaffoldError, scaffold
+from hrbpo.core.tenants import services as tenant_services
 
 
 @click.group("hrbpo")
@@ -31,13 +43,11 @@ def db_cli():
 def db_upgrade(target):
     """Upgrade core and every installed plugin to their newest schema. The
     app answers 503 until the database is at every head (it never migrates itself)."""
-    from hrbpo.core.migrate import check, upgrade
-
-    upgrade(target)
+    migrate.upgrade(target)
     if target != "heads":
         click.echo(f"Database upgraded to {target}; the app answers 503 until every head is applied.")
         return
-    check()  # as the app's own role: what the app and /readyz will see
+    migrate.check()  # as the app's own role: what the app and /readyz will see
     click.echo("Database is up to date.")
 
 
@@ -47,17 +57,14 @@ def db_upgrade(target):
 @click.option("--empty", is_flag=True, help="Do not autogenerate")
 def db_revision(message, branch, empty):
     """Write a migration for one branch from the model changes."""
-    from hrbpo.core.migrate import revision
 
-    revision(message, branch, autogenerate=not empty)
+    migrate.revision(message, branch, autogenerate=not empty)
 
 
 @db_cli.command("grant-app-role")
 @click.argument("role")
 def db_grant(role):
     """Grant the (non-owner) app role access to every table (PostgreSQL)."""
-    from hrbpo.core import rls
-
     engine = sa.create_engine(current_app.config["HRBPO_MIGRATE_DATABASE_URL"])
     with engine.begin() as conn:
         rls.grant(conn, db.metadata, role)
@@ -69,10 +76,9 @@ def db_grant(role):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_operator(email, password):
     """Create a BPO operator (global staff account)."""
-    from hrbpo.core.auth.services import create_operator as create
 
     try:
-        user = create(email, password)
+        user = auth_services.create_operator(email, password)
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Operator {user.email} created.")
@@ -87,20 +93,17 @@ def create_operator(email, password):
 @click.option("--module", "modules", multiple=True, help="Module to switch on (repeatable)")
 def create_tenant(slug, name, timezone, locale, currency, modules):
     """Create a tenant (client company)."""
-    from hrbpo.core.tenants.services import create_tenant as create
-
     try:
-        tenant = create(slug, name, timezone, locale, currency, modules)
+        tenant = tenant_services.create_tenant(slug, name, timezone, locale, currency, modules)
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Tenant {tenant.slug} created.")
 
 
 def _switch_module(slug, name, on):
-    from hrbpo.core.tenants.services import get_tenant, set_module
 
     try:
-        set_module(get_tenant(slug), name, on)
+        tenant_services.set_module(tenant_services.get_tenant(slug), name, on)
     except DomainError as exc:
         _fail(exc)
     click.echo(f"{name} {'enabled' if on else 'disabled'} for {slug}.")
@@ -127,11 +130,8 @@ def disable_module(slug, name):
 @click.argument("csv_file", type=click.File("rb"))
 def import_employees(slug, csv_file):
     """Import employees from CSV into a tenant: all rows or none."""
-    from hrbpo.core.people import importer
-    from hrbpo.core.tenants.services import get_tenant
-
     try:
-        tenant = get_tenant(slug)
+        tenant = tenant_services.get_tenant(slug)
         with tenancy.tenant_context(tenant):
             with Progress(TextColumn("Importing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           transient=not sys.stdout.isatty()) as progress:
@@ -157,10 +157,8 @@ def audit_cli():
 @click.option("--tenant", "slug", help="Only this tenant's chain (default: every chain)")
 def audit_verify(slug):
     """Check the hash chains; exit 1 if any event was altered or removed."""
-    from hrbpo.core.tenants.services import get_tenant
-
     with tenancy.all_tenants():
-        problems = audit.verify(get_tenant(slug).id) if slug else audit.verify(all_chains=True)
+        problems = audit.verify(tenant_services.get_tenant(slug).id) if slug else audit.verify(all_chains=True)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -196,8 +194,6 @@ def restore(folder):
 @hrbpo_cli.command("plugins")
 def list_plugins():
     """Installed plugins: name, version, state, hooks, error."""
-    from hrbpo.core.plugins.manager import plugins
-
     registry = plugins()
     for name, plugin in sorted(registry.loaded.items()):
         version = plugin.meta.version if plugin.meta else "?"
@@ -212,16 +208,11 @@ def list_plugins():
 def new_plugin(name, target):
     """Write a new module NAME: an installable package with a tenant-scoped
     model, its migration, API, portal page, permission and tests."""
-    from pathlib import Path
 
-    from alembic.script import ScriptDirectory
 
-    from hrbpo.core.migrate import alembic_config
-    from hrbpo.core.plugins.manager import plugins
-    from hrbpo.core.plugins.scaffold import ScaffoldError, scaffold
 
     target = Path(target or f"hrbpo-{name}")
-    core_head = ScriptDirectory.from_config(alembic_config()).get_revision("core@head").revision
+    core_head = ScriptDirectory.from_config(migrate.alembic_config()).get_revision("core@head").revision
     try:
         written = scaffold(name, target, core_head, installed=set(plugins().loaded))
     except ScaffoldError as exc:
@@ -236,8 +227,6 @@ def new_plugin(name, target):
 @hrbpo_cli.command("rotate-keys")
 def rotate_keys():
     """Re-encrypt every encrypted value with the newest key (first in HRBPO_ENCRYPTION_KEYS)."""
-    from hrbpo.core.keys import rotate_all
-
     count = rotate_all()
     click.echo(f"Re-encrypted {count} values.")
 
@@ -252,9 +241,6 @@ def jobs_cli():
 def jobs_run(only):
     """Run the modules' periodic tasks (reminders, escalations, purges) now, for
     every tenant with the module on. The worker runs them daily by itself."""
-    from hrbpo.core.jobs import purge, run_periodic
-    from hrbpo.core.jobs.kinds import periodic_tasks
-
     names = {*periodic_tasks(), purge.NAME}
     if only and only not in names:
         raise click.ClickException(f"No periodic task {only!r}; there are: {', '.join(sorted(names))}.")
@@ -270,15 +256,11 @@ def jobs_run(only):
 def worker(threads):
     """Run the worker: delivers mail, runs jobs (imports, exports) and the
     periodic tasks on their schedule. Run at least one beside the web app."""
-    from hrbpo.core.queue.worker import run
-
-    run(threads)
+    worker_process.run(threads)
 
 
 @hrbpo_cli.command("demo")
 def demo():
     """Load a demo BPO: three tenants, people, logins, modules switched on differently."""
-    from hrbpo.core.demo import load
-
-    for line in load():
+    for line in load_demo():
         click.echo(line)

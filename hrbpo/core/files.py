@@ -20,7 +20,7 @@ from werkzeug.utils import secure_filename
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.db import TenantScoped, Timestamped, db, get_or_404
-from hrbpo.core.errors import DomainError
+from hrbpo.core.errors import DomainError, Invalid
 
 PDF, PNG, JPEG, DOCX = "application/pdf", "image/png", "image/jpeg", \
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -78,8 +78,6 @@ def store(upload, allowed=EVIDENCE_TYPES, purpose="evidence", max_bytes=None, up
     if len(data) > limit:
         raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
     if not data:
-        from hrbpo.core.errors import Invalid
-
         raise Invalid({"file": ["The file is empty."]})
     kind = sniff(data[:16], data)
     if kind not in allowed:

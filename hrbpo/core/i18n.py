@@ -1,9 +1,7 @@
-"""Languages: which catalogue a request uses, where catalogues live, and the
-locale-aware formatting helpers templates get.
+"""Languages: where catalogues live and the locale-aware formatting helpers
+templates get (which locale a request uses: `hrbpo.core.auth.locale`).
 
-Locale: the user's choice, else the tenant's (outside a tenant: the member's
-organisations', when they agree), else the browser's. Time zone:
-the tenant's. Catalogues: core's (`hrbpo/core/translations`, which also covers
+Catalogues: core's (`hrbpo/core/translations`, which also covers
 the built-in plugins) plus a `translations` folder in any plugin package that
 ships one; later folders override earlier ones for the same message.
 """
@@ -13,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from babel.lists import format_list
-from flask import g, has_request_context, request
+from flask import g
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_time, get_locale, refresh
 
-from hrbpo.core.config import RTL_LOCALES, SUPPORTED_LOCALES
+from hrbpo.core.config import RTL_LOCALES
+from hrbpo.core.extensions import babel
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
 # Browsers may send the macrolanguage code for Norwegian.
@@ -29,37 +28,6 @@ def N_(message: str) -> str:
     it is stored or returned as written and translated where it is shown
     (plugin descriptions, seeded default names)."""
     return message
-
-
-def select_locale():
-    user = g.get("user")
-    if user is not None and user.locale in SUPPORTED_LOCALES:
-        return user.locale
-    tenant = g.get("tenant")
-    if tenant is not None and tenant.locale in SUPPORTED_LOCALES:
-        return tenant.locale
-    if tenant is None and user is not None:
-        home = _home_locale(user)
-        if home:
-            return home
-    if not has_request_context():  # CLI and background jobs: no browser to ask
-        return "en"
-    best = request.accept_languages.best_match(SUPPORTED_LOCALES + tuple(ALIASES))
-    return ALIASES.get(best, best) or "en"
-
-
-def _home_locale(user):
-    """Outside any tenant (account pages), the language of the member's
-    organisations when they agree on one."""
-    from hrbpo.core.auth.services import memberships_of
-
-    locales = {t.locale for _membership, t in memberships_of(user)} & set(SUPPORTED_LOCALES)
-    return locales.pop() if len(locales) == 1 else None
-
-
-def select_timezone():
-    tenant = g.get("tenant")
-    return tenant.timezone if tenant is not None else None
 
 
 def text_direction(locale: str) -> str:
@@ -103,11 +71,9 @@ def isolated(format_value):
     return format_isolated
 
 
-def init_app(app, registry):
-    from hrbpo.core.extensions import babel
-
+def init_app(app, registry, locale_selector, timezone_selector):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories(registry)))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=locale_selector, timezone_selector=timezone_selector)
     # Flask-Babel picks the language once per request, at the first translated
     # string; URL preprocessors (caller, tenant) may translate before they know
     # who is asking, so pick again once they have run.

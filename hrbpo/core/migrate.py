@@ -15,13 +15,12 @@ from flask import current_app
 
 from hrbpo.core import rls
 from hrbpo.core.db import db
+from hrbpo.core.plugins.manager import plugins
 
 HERE = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config() -> Config:
-    from hrbpo.core.plugins.manager import plugins
-
     locations = [str(HERE / "versions")]
     locations += [str(p) for _, p in plugins().results_by_plugin("migrations_path") if p]
     cfg = Config()
@@ -102,8 +101,6 @@ def revision(message: str, branch: str, autogenerate=True):
 
 
 def _branch_path(branch):
-    from hrbpo.core.plugins.manager import plugins
-
     if branch == "core":
         return str(HERE / "versions")
     return str(dict(plugins().results_by_plugin("migrations_path"))[branch])

@@ -12,6 +12,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
 
 PROBLEM_BASE = "https://hrbpo.dev/problems/"
@@ -80,6 +81,9 @@ def wants_problem() -> bool:
 class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
     PROBLEM_CONTENT_TYPE = "application/problem+json"
+    # Renders a browser's error page: the app factory sets the portal's
+    # (the API kit sits below the pages, so it cannot import them).
+    page_error = None
 
     def _register_responses(self):
         """The error responses (one per status, and the default) are problem
@@ -96,9 +100,7 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException):
         if not wants_problem():
-            from hrbpo.core.portal.errors import html_error
-
-            return html_error(error)
+            return self.page_error(error)
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         detail = data.get("message") or (error.description if error.description != type(error).description else "")
@@ -119,22 +121,16 @@ class ProblemApi(Api):
 
     def handle_domain_error(self, error: DomainError):
         if not wants_problem():
-            from hrbpo.core.portal.errors import html_error
-
-            return html_error(error)
+            return self.page_error(error)
         return problem(error.status, error.detail, error.errors, error.type)
 
     def handle_integrity_error(self, error):
         """Safety net: a unique or foreign key the database enforced (e.g. two
         concurrent requests racing past a service check) is a conflict, not a 500."""
-        from hrbpo.core.db import db
-
         db.session.rollback()
         return self.handle_domain_error(Conflict("This conflicts with existing data (a duplicate or a missing reference)."))
 
     def handle_data_error(self, error):
-        from hrbpo.core.db import db
-
         db.session.rollback()
         return self.handle_domain_error(Invalid({}, "A value is out of range, too long or malformed."))
 
@@ -212,8 +208,6 @@ def paginate(query, args: dict, rows_for: type[ma.Schema] | None = None, total: 
     The page statement is derived once per `query` object: a query built once
     (with bound parameters, their values in `params`) is not rebuilt or
     re-keyed for SQLAlchemy's statement cache on every request."""
-    from hrbpo.core.db import db
-
     page, per_page = args["page"], args["per_page"]
     statement, count = _page_statement(query, rows_for, total is not None)
     values = {**(params or {}), "hrbpo_limit": per_page, "hrbpo_offset": (page - 1) * per_page}

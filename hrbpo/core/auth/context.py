@@ -17,7 +17,7 @@ from hrbpo.core.auth.models import User
 from hrbpo.core.auth.permissions import Access, grants_for
 from hrbpo.core.db import db
 from hrbpo.core.extensions import csrf, login_manager
-from hrbpo.core.plugins.manager import request_cache
+from hrbpo.core.request_cache import request_cache
 from hrbpo.core.tenants.models import Tenant
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -10,6 +10,7 @@ from functools import wraps
 
 from flask import abort, g
 
+from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.plugins.types import Permission
 
 CORE_PERMISSIONS = [
@@ -47,14 +48,10 @@ class Access:
 
 
 def all_permissions() -> list[Permission]:
-    from hrbpo.core.plugins.manager import plugins
-
     return plugins().memo("permissions", lambda: CORE_PERMISSIONS + plugins().call("permissions"))
 
 
 def grants_for(role: str) -> frozenset[str]:
-    from hrbpo.core.plugins.manager import plugins
-
     return plugins().memo(("grants", role), lambda: frozenset(p.name for p in all_permissions() if role in p.roles))
 
 

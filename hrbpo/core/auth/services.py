@@ -12,7 +12,7 @@ from hrbpo.core.accounts import policy
 from hrbpo.core.auth.passwords import check_password, hash_password
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid
-from hrbpo.core.plugins.manager import request_cache
+from hrbpo.core.request_cache import request_cache
 from hrbpo.core.tenants import services as tenant_services
 from hrbpo.core.tenants.models import Tenant
 

@@ -3,6 +3,9 @@ plus one kind per periodic task the modules declare (`periodic_tasks` hook)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.tenants.services import enabled_modules
+
 _KINDS: dict[str, "JobKind"] = {}
 
 
@@ -27,8 +30,6 @@ def job_kind(name: str, retries: int = 2, retry_delay: float = 30.0, permission:
 
 def periodic_tasks() -> dict:
     """The modules' periodic tasks by name."""
-    from hrbpo.core.plugins.manager import plugins
-
     return plugins().memo("periodic_tasks", lambda: {t.name: t for t in plugins().call("periodic_tasks")})
 
 
@@ -42,8 +43,6 @@ def kind_for(name: str) -> JobKind | None:
 
 
 def _run_periodic(task, tenant) -> dict:
-    from hrbpo.core.tenants.services import enabled_modules
-
     if task.module not in enabled_modules(tenant):
         return {"summary": f"skipped: {task.module} is off for this tenant"}
     return {"summary": task.run(tenant)}

@@ -19,6 +19,7 @@ from hrbpo.core.db import db, new_id, utcnow
 from hrbpo.core.jobs.kinds import kind_for, periodic_tasks
 from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.tenants.models import Tenant, TenantModule
+from hrbpo.core.tenants.services import enabled_modules
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,6 @@ def run_periodic(only: str | None = None) -> list[str]:
     """Run periodic tasks now for every tenant that has their module on
     (`jobs run`): one transaction per tenant and task; a task that raises is
     reported and the others still run."""
-    from hrbpo.core.tenants.services import enabled_modules
-
     report = []
     tasks = [t for name, t in periodic_tasks().items() if only in (None, name)]
     with tenancy.all_tenants():

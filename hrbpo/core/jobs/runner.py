@@ -22,6 +22,7 @@ from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import DomainError
 from hrbpo.core.jobs.kinds import kind_for
 from hrbpo.core.jobs.models import BackgroundJob
+from hrbpo.core.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,6 @@ def _claim(job_id):
 
 
 def _tenant(tenant_id):
-    from hrbpo.core.tenants.models import Tenant
-
     return db.session.get(Tenant, tenant_id) if tenant_id else None
 
 

@@ -26,6 +26,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 
 from hrbpo.core import queue, tenancy
+from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.db import db, new_id, utcnow
 from hrbpo.core.mail import delivery  # noqa: F401  (declares the worker's mail tasks)
@@ -134,8 +135,6 @@ def locale_for(user=None, tenant=None) -> str:
 
 def employee_recipients(employees, tenant) -> dict:
     """Employee id → Recipient (their work address, their login's language), in one query."""
-    from hrbpo.core.auth.models import Membership, User
-
     employees = list(employees)
     users = dict(db.session.execute(
         sa.select(Membership.employee_id, User).join(User, User.id == Membership.user_id)
@@ -145,8 +144,6 @@ def employee_recipients(employees, tenant) -> dict:
 
 def hr_admins(tenant) -> list[Recipient]:
     """The tenant's active HR admins."""
-    from hrbpo.core.auth.models import Membership, User
-
     users = db.session.scalars(sa.select(User).join(Membership, Membership.user_id == User.id)
                                .where(Membership.role == "hr_admin", Membership.active.is_(True), User.active.is_(True))
                                .order_by(User.email)).all()

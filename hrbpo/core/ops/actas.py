@@ -4,6 +4,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core import audit, tenancy
+from hrbpo.core.auth.context import tenant_by_slug
 from hrbpo.core.db import db
 from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.redirects import safe_next
@@ -38,8 +39,6 @@ def act_as():
 
 
 def _stop(acting):
-    from hrbpo.core.auth.context import tenant_by_slug
-
     tenant = tenant_by_slug(acting.get("tenant", ""))
     if tenant is not None:
         _record(tenant, "operator.act_as.stop", acting.get("reason", ""))

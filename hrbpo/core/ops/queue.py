@@ -7,7 +7,8 @@ from flask import render_template
 from hrbpo.core import tenancy
 from hrbpo.core.db import db
 from hrbpo.core.ops.blueprint import bp
-from hrbpo.core.plugins.manager import plugins, request_cache
+from hrbpo.core.plugins.manager import plugins
+from hrbpo.core.request_cache import request_cache
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
 

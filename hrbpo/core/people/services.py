@@ -15,6 +15,7 @@ from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.people.models import Employee
 from hrbpo.core.people.names import search_key
 from hrbpo.core.plugins.manager import emit
+from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.webhooks import events as webhooks
 
 FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "employment_type", "hours_per_week",
@@ -22,8 +23,6 @@ FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "emp
 
 
 def current_tenant():
-    from hrbpo.core.tenants.models import Tenant
-
     tenant = g.get("tenant") if g else None
     return tenant if tenant is not None else db.session.get(Tenant, tenancy.require_tenant_id())
 

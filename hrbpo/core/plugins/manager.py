@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 import pluggy
-from flask import has_request_context, request
+from flask import current_app
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from hrbpo.core.db import db
 from hrbpo.core.plugins import hookspecs
 from hrbpo.core.plugins.types import CORE_API_VERSION, PluginMeta
 
@@ -34,7 +35,9 @@ class LoadedPlugin:
 class Plugins:
     """The app's plugin registry (`app.extensions["hrbpo_plugins"]`)."""
 
-    def __init__(self):
+    def __init__(self, enabled_modules=lambda tenant: set()):
+        # The modules a tenant switched on: the app factory passes the tenants service's answer.
+        self.enabled_modules = enabled_modules
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.loaded: dict[str, LoadedPlugin] = {}
@@ -148,9 +151,7 @@ class Plugins:
 
     def tenant_hook(self, tenant, hook_name):
         """The hook caller for the plugins `tenant` switched on."""
-        from hrbpo.core.tenants.services import enabled_modules
-
-        enabled = enabled_modules(tenant)
+        enabled = self.enabled_modules(tenant)
         off = [p.obj for n, p in self.loaded.items() if p.obj is not None and n not in enabled]
         if hook_name in ALWAYS_CALLED:
             off = []
@@ -163,8 +164,6 @@ def _package(obj) -> str:
 
 
 def _models_under(package: str):
-    from hrbpo.core.db import db
-
     for mapper in list(db.Model.registry.mappers):
         module = mapper.class_.__module__
         if module == package or module.startswith(package + "."):
@@ -183,8 +182,6 @@ def unscoped_models(package: str) -> list[str]:
 def _forget_tables(package: str):
     """A refused plugin's tables leave the metadata: no migration creates them,
     so nothing (RLS, grants, test wipes) may expect them."""
-    from hrbpo.core.db import db
-
     if package in ("hrbpo", "hrbpo.core") or package.startswith("hrbpo.core."):
         return
     for mapper in _models_under(package):
@@ -205,8 +202,6 @@ def _flatten(results):
 
 
 def plugins() -> Plugins:
-    from flask import current_app
-
     return current_app.extensions["hrbpo_plugins"]
 
 
@@ -214,19 +209,3 @@ def emit(tenant, event, **kwargs):
     """Fire a domain event to the plugins switched on for `tenant`."""
     return plugins().tenant_hook(tenant, event)(**kwargs)
 
-
-def request_cache(key, make):
-    """Memoise per request (e.g. a tenant's enabled modules)."""
-    if not has_request_context():
-        return make()
-    # In the request's environ, not g: g lives as long as the app context,
-    # which tests and CLI runs share across requests.
-    cache = request.environ.setdefault("hrbpo.cache", {})
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
-def forget_request_cache(key):
-    if has_request_context():
-        request.environ.get("hrbpo.cache", {}).pop(key, None)

@@ -4,7 +4,7 @@ from hrbpo.core.accounts.schemas import InvitationSchema
 from hrbpo.core.api.schemas import Schema, text
 from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.i18n import N_
-from hrbpo.core.tenants.services import SLUG, valid_timezone
+from hrbpo.core.tenants.services import SLUG, enabled_modules, valid_timezone
 
 
 def _timezone(value):
@@ -32,8 +32,6 @@ class TenantSchema(Schema):
         "description": "Create the tenant with a pending hr_admin invitation mailed to this address"})
 
     def enabled(self, tenant):
-        from hrbpo.core.tenants.services import enabled_modules
-
         return sorted(enabled_modules(tenant))
 
 

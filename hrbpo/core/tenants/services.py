@@ -9,7 +9,8 @@ from hrbpo.core.config import SUPPORTED_LOCALES
 from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.i18n import N_
-from hrbpo.core.plugins.manager import emit, forget_request_cache, plugins, request_cache
+from hrbpo.core.plugins.manager import emit, plugins
+from hrbpo.core.request_cache import forget_request_cache, request_cache
 from hrbpo.core.tenants.models import Tenant, TenantModule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}\Z")

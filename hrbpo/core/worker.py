@@ -10,6 +10,9 @@ import logging
 from flask import current_app
 
 from hrbpo.core import queue
+from hrbpo.core.jobs.services import sweep as sweep_jobs
+from hrbpo.core.mail.delivery import sweep as sweep_mail
+from hrbpo.core.webhooks.worker import sweep as sweep_webhooks
 
 log = logging.getLogger("hrbpo.worker")
 
@@ -27,10 +30,6 @@ def run(threads: int = 4, shutdown_timeout: float = 30.0):
 
 
 def _sweep_once(app):
-    from hrbpo.core.jobs.services import sweep as sweep_jobs
-    from hrbpo.core.mail.delivery import sweep as sweep_mail
-    from hrbpo.core.webhooks.worker import sweep as sweep_webhooks
-
     for sweep in (queue.heartbeat, sweep_jobs, sweep_mail, sweep_webhooks):
         try:
             with app.app_context():
