@@ -22,7 +22,6 @@ from hrbpo.core.accounts.views import bp as account_pages
 from hrbpo.core.api import idempotency
 from hrbpo.core.api.operators import operators_only
 from hrbpo.core.api.schemas import Money
-from hrbpo.core.api.tenant import tenant_scoped
 from hrbpo.core.auth.api import blp as auth_api
 from hrbpo.core.auth.context import leave_tenant, load_caller
 from hrbpo.core.auth.locale import select_locale, select_timezone
@@ -55,6 +54,7 @@ from hrbpo.core.request import Request
 from hrbpo.core.security import SessionCookies, set_security_headers
 from hrbpo.core.tenants.api import blp as tenants_api
 from hrbpo.core.tenants.api import scoped as tenant_api
+from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.tenants.services import enabled_modules
 from hrbpo.core.text import SAFE_PATTERN
 from hrbpo.core.webhooks import worker as _webhook_worker  # noqa: F401  (declares the webhook delivery tasks)

@@ -33,6 +33,7 @@ from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
 from hrbpo.core.portal.messages import form_message
 from hrbpo.core.portal.views import logo_response
+from hrbpo.core.tenants.gate import enter_public_tenant
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.text import Form
 from hrbpo.core.tenants.services import enabled_modules, module_settings
@@ -47,7 +48,7 @@ __all__ = [
     "utcnow", "get_or_404", "lock",
     # Who and where: the tenant, the actor's access, tenancy contexts for work outside a request.
     "tenancy", "current_tenant", "tenant_by_slug", "current_actor", "current_access", "Access", "requires",
-    "operator_required", "enabled_modules", "module_settings",
+    "operator_required", "enabled_modules", "module_settings", "enter_public_tenant",
     # Core records a module may read or link to.
     "Employee", "EMPLOYMENT_TYPES", "EMPLOYMENT_LABELS", "create_employee", "User", "Membership", "Tenant",
     "TenantModule", "AuditEvent", "normalise_email",

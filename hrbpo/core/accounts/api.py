@@ -8,7 +8,7 @@ from hrbpo.core.accounts.schemas import (InvitationAcceptedSchema, AcceptSchema,
                                          InvitationPreviewSchema, InvitationQuerySchema, InvitationSchema,
                                          NewPasswordSchema, ResetRequestSchema)
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.auth import services as auth
 from hrbpo.core.auth.context import csrf_exempt
 from hrbpo.core.auth.permissions import requires

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import abort, g
 
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
 from hrbpo.core.db import db, get_or_404
 from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted, prefers_async

@@ -89,10 +89,11 @@ def public_blueprints():
 
     When: once, while the app is built.
     Returns: a list of Flask `Blueprint`s, mounted where their own
-    `url_prefix` says. No caller, tenant or module is checked for them: each
-    view resolves the tenant from its URL itself, enters it with
-    `plugin_api.tenancy.tenant_context(tenant)` and answers 404 when the
-    tenant is unknown or the module is off for it.
+    `url_prefix` says. No caller, tenant or module is checked for them: a
+    view (or the blueprint's `url_value_preprocessor`) passes the tenant
+    gate with `plugin_api.enter_public_tenant(slug, module)`, which answers
+    404 when the tenant is unknown or the module is off for it and makes the
+    tenant current for the rest of the request.
     Per tenant: no.
     """
 

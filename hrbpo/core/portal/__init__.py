@@ -1,12 +1,12 @@
 """The tenant portal: `/t/<slug>/…` pages, core's and each plugin's."""
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 
-from hrbpo.core.auth.context import enter_tenant
+from hrbpo.core.tenants.gate import enter_member_tenant
 
 
 def portal_scoped(blueprint, module: str | None = None):
     """Resolve `<slug>` for every page of `blueprint`: not logged in → login
-    page; not a member, or `module` off for the tenant → 404."""
+    page; then the tenant gate (not a member, or `module` off → 404)."""
     if getattr(blueprint, "_hrbpo_scoped", False):  # a plugin's blueprint mounted by a second app
         return blueprint
     blueprint._hrbpo_scoped = True
@@ -31,13 +31,7 @@ def portal_scoped(blueprint, module: str | None = None):
             return
         if g.get("user") is None:
             return
-        tenant = enter_tenant(values.pop("slug"))
-        if module is not None:
-            from hrbpo.core.tenants.services import enabled_modules
-
-            if module not in enabled_modules(tenant):
-                abort(404, f"The {module} module is not enabled for this tenant.")
-        g.module = module
+        enter_member_tenant(values.pop("slug"), module)
 
     @blueprint.url_defaults
     def _slug(endpoint, values):

@@ -7,7 +7,7 @@ from flask import abort, g
 from hrbpo.core import tenancy
 from hrbpo.core.accounts import invitations
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.audit_filters import AuditQuerySchema, audit_select
 from hrbpo.core.auth.context import access_to
 from hrbpo.core.auth.permissions import operator_required, requires

@@ -1,7 +1,7 @@
 """/api/v1/tenants/<slug>/webhooks…: endpoints, their secrets, test events
 and the delivery log (HR admins and operators; employees 403)."""
 from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
-from hrbpo.core.api.tenant import tenant_scoped
+from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.webhooks import services

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from hrbpo.plugin_api import (BackgroundJob, DomainError, Employee, Invalid, Tenant, db, enabled_modules,
-                              flatten_errors, form_message, get_or_404, page_args, paginate, tenancy)
+from hrbpo.plugin_api import (BackgroundJob, DomainError, Invalid, db, enter_public_tenant, flatten_errors,
+                              form_message, get_or_404, page_args, paginate)
 from hrbpo.plugins.compliance import assigning, calendar, editor, reports, services
 from hrbpo.plugins.compliance.models import OWNERS, Checklist, ChecklistTemplate
 from hrbpo.plugins.compliance.schemas import TemplateSchema
@@ -205,12 +205,9 @@ def assign(template_id):
 
 @feeds.get("/<slug>/<token>.ics")
 def feed(slug, token):
-    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == slug)).first()
-    if tenant is None or "compliance" not in enabled_modules(tenant):
+    tenant = enter_public_tenant(slug, "compliance")
+    employee_id = calendar.feed_employee(token)
+    if employee_id is None:
         abort(404)
-    with tenancy.tenant_context(tenant):
-        employee_id = calendar.feed_employee(token)
-        if employee_id is None:
-            abort(404)
-        body = calendar.ics(services.open_items(employee_id), f"{tenant.name} compliance", with_names=False)
+    body = calendar.ics(services.open_items(employee_id), f"{tenant.name} compliance", with_names=False)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})

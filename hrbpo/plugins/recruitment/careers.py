@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from hrbpo.plugin_api import (DomainError, Schema, csrf_exempt, db, enabled_modules, flatten_errors, get_or_404,
-                              limiter, logo_response, problem, tenancy, tenant_by_slug, text)
+from hrbpo.plugin_api import (DomainError, Schema, csrf_exempt, db, enter_public_tenant, flatten_errors, get_or_404,
+                              limiter, logo_response, problem, text)
 from hrbpo.plugins.recruitment import services
 from hrbpo.plugins.recruitment.models import Job
 
@@ -39,12 +39,7 @@ class PublicApplySchema(Schema):
 
 @bp.url_value_preprocessor
 def _enter_tenant(endpoint, values):
-    slug = (values or {}).pop("slug", None)
-    tenant = tenant_by_slug(slug) if slug else None
-    if tenant is None or services.MODULE not in enabled_modules(tenant):
-        abort(404)
-    g.tenant = tenant
-    g.tenant_token = tenancy.enter(tenant)  # left by core's teardown (leave_tenant)
+    enter_public_tenant((values or {}).pop("slug", None), services.MODULE)
 
 
 @bp.url_defaults
