@@ -121,7 +121,8 @@ def test_urdu_calendar_errors_read_in_urdu(page, live):
         const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); let at = {};
         for (let n = walker.nextNode(); n; n = walker.nextNode()) for (const t of ["09:00", "12:00"]) {
             const i = n.data.indexOf(t); if (i >= 0 && !(t in at)) {
-                const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 5); at[t] = r.getBoundingClientRect().x; } }
+                const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 5);
+                at[t] = r.getBoundingClientRect().x; } }
         return at; }""")
     assert x["09:00"] < x["12:00"], x
     assert live.fits(page)

@@ -29,8 +29,9 @@ def _too_late(what, limit, ago, day) -> str:
     else:
         rule = ngettext("Too late: a life event like this must be reported within %(num)s day.",
                         "Too late: a life event like this must be reported within %(num)s days.", limit)
-    return " ".join((rule, ngettext("This one was %(num)s day ago (%(day)s).", "This one was %(num)s days ago (%(day)s).",
-                                    ago, day=format_date(date.fromisoformat(day))),
+    when = ngettext("This one was %(num)s day ago (%(day)s).", "This one was %(num)s days ago (%(day)s).", ago,
+                    day=format_date(date.fromisoformat(day)))
+    return " ".join((rule, when,
                      gettext("You can change your benefits at the next open enrolment; ask HR if you think an "
                              "exception applies.")))
 

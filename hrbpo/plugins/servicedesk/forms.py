@@ -19,7 +19,8 @@ SHOWN = (N_("Open at least one span in the week."), N_("Must be a number of hour
          N_("Give holidays_country too: a subdivision belongs to a country."), N_("A category with this name exists."))
 # The calendar's messages with values in them (business_calendar), as the pages translate them.
 CALENDAR_MESSAGES = message_patterns(
-    (r"(?P<value>.+) is not a time HH:MM from 00:00 to 24:00\.\Z", N_("%(value)s is not a time HH:MM from 00:00 to 24:00.")),
+    (r"(?P<value>.+) is not a time HH:MM from 00:00 to 24:00\.\Z",
+     N_("%(value)s is not a time HH:MM from 00:00 to 24:00.")),
     (r"The span must start before it ends \((?P<start>\S+) is not before (?P<end>\S+)\)\.\Z",
      N_("The span must start before it ends (%(start)s is not before %(end)s).")),
     (r"Overlaps (?P<start>\S+)–(?P<end>\S+): spans of a day must not overlap\.\Z",
@@ -64,7 +65,8 @@ def calendar_body(form) -> tuple[dict, dict]:
 
 
 def calendar_errors(errors: dict) -> dict:
-    """The calendar's errors (`business_hours.mon.0`, `holidays.2` …) under the form's fields, in the page's language."""
+    """The calendar's errors (`business_hours.mon.0`, `holidays.2` …) under the
+    form's fields, in the page's language."""
     out = {}
     for key, messages in errors.items():
         parts = key.split(".")
