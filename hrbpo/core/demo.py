@@ -20,6 +20,9 @@ TENANTS = [
     ("fjord-demo", "Fjord Maritime AS", "Europe/Oslo", "nb", "NOK", ("compliance",)),
     ("indus-demo", "Indus Textiles", "Asia/Karachi", "ur", "PKR", ("recruitment", "compliance")),
 ]
+# Each client's sites: demo people are spread over them (filters, checklists by location).
+LOCATIONS = {"northwind-demo": ["New York", "Boston", "Remote"], "fjord-demo": ["Oslo", "Bergen", "Stavanger"],
+             "indus-demo": ["Karachi", "Lahore", "Faisalabad"]}
 FIRST = ["Aisha", "Bjørn", "Carlos", "Deepa", "Emeka", "Fatima", "Grace", "Hiro", "Ingrid", "Jamal", "Kavya",
          "Liam", "Mei", "Noor", "Olu", "Priya", "Quinn", "Rahul", "Sofia", "Tariq"]
 LAST = ["Ahmed", "Berg", "Chen", "Das", "Eze", "Fischer", "Garcia", "Haugen", "Iqbal", "Jensen", "Khan", "Larsen",
@@ -57,5 +60,6 @@ def _person(rng, i, slug, kind=None):
         "date_of_birth": date(rng.randint(1965, 2002), rng.randint(1, 12), rng.randint(1, 28)),
         "national_id": f"{rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",
         "department": rng.choice(["Operations", "Sales", "Finance", "People", "Engineering"]),
+        "location": rng.choice(LOCATIONS[slug]),
         "job_title": rng.choice(["Associate", "Analyst", "Manager", "Specialist"]),
     }

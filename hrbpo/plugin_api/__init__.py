@@ -31,7 +31,7 @@ from hrbpo.core.plugins.types import (CORE_API_VERSION, AuditWords, Card, Chart,
                                       Permission, PluginMeta, Task, WorkItem)
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.portal.messages import form_message, message_patterns
 from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.gate import enter_public_tenant
 from hrbpo.core.tenants.models import Tenant, TenantModule
@@ -62,5 +62,5 @@ __all__ = [
     "Blueprint", "Schema", "text", "money", "PageArgs", "page_schema", "paginate", "flatten_errors", "problem",
     "api", "limiter", "csrf_exempt",
     # Pages and words.
-    "page_args", "form_message", "logo_response", "N_", "Form", "csv_cell",
+    "page_args", "form_message", "message_patterns", "logo_response", "N_", "Form", "csv_cell",
 ]

@@ -18,7 +18,7 @@ def _employees(kit):
 
 
 @pytest.mark.parametrize("value", [SURROGATE, "Ada" + SURROGATE, NUL, BELL], ids=["surrogate", "tail", "nul", "bell"])
-@pytest.mark.parametrize("field", ["first_name", "email", "department"])
+@pytest.mark.parametrize("field", ["first_name", "email", "department", "location"])
 def test_unsafe_text_in_an_employee_is_refused(tenant_a, field, value):
     before = _employees(tenant_a)
     _refused(tenant_a.hr.post(tenant_a.url("/employees"), json={**NEW, field: value}), field)

@@ -158,3 +158,30 @@ def test_plugins_may_ship_their_own_catalogues(tmp_path, monkeypatch):
     registry = types.SimpleNamespace(modules={"payroll": None}, package_of=lambda name: "payroll_plugin")
     folders = i18n.translation_directories(registry)
     assert folders == [str(i18n.CORE_TRANSLATIONS), str(package / "translations")]
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_translation_keeps_its_placeholders(locale):
+    """Each form of a translation names the msgid's placeholders (a plural's
+    forms are whole messages, not the letters of one: the pager once read "ص")."""
+    names = re.compile(r"%\((\w+)\)s")
+    broken = []
+    for m in _catalogue(locale):
+        if not m.id:
+            continue
+        wanted = set(names.findall(m.id[-1] if isinstance(m.id, tuple) else m.id)) - {"num"}
+        for form in (m.string if isinstance(m.string, tuple) else (m.string,)):
+            if not wanted <= set(names.findall(form)):
+                broken.append((m.id, form))
+    assert not broken, broken
+
+
+@pytest.mark.parametrize("locale, words", [("hi", "पेज 2 / 3 (कुल 120)"), ("ur", "صفحہ 2 از 3 (کل 120)"),
+                                           ("nb", "Side 2 av 3 (120 i alt)")])
+def test_the_pager_says_where_you_are_in_each_language(app, locale, words):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale(locale):
+        html = app.jinja_env.from_string('{% from "macros.html" import pager %}{{ pager(r, "auth.login") }}').render(
+            r={"total": 120, "per_page": 50, "page": 2})
+    assert words in html

@@ -73,3 +73,57 @@ def test_dashboard_charts_draw_and_show_their_numbers(page, live):
     expect(page.locator("figure.chart-card table").first).to_be_visible()
     assert live.fits(page)
     live.screenshot(page, "urdu-dashboard-charts")
+
+
+@pytest.mark.parametrize("language, employees", [("hi", "कर्मचारी"), ("nb", "Ansatte")])
+def test_hindi_and_bokmal_pages_fit_and_speak_the_language(page, live, language, employees):
+    slug = f"tour-{language}"
+    kit = live.tenant(slug, modules=("compliance", "servicedesk"))
+    live.seed_demo(slug)
+    assert kit.operator.patch(f"/api/v1/tenants/{slug}", json={"locale": language}).status_code == 200
+    for n, place in enumerate(("Oslo", "Bergen", "Delhi")):
+        assert kit.hr.post(f"/api/v1/tenants/{slug}/employees", json={
+            "first_name": "Åse", "last_name": f"Ødegård{n}", "email": f"p{n}@{slug}.test", "hire_date": "2024-03-01",
+            "location": place, "department": "Sales"}).status_code == 201
+    live.sign_in(page, f"hr@{slug}.test")
+    page.goto(live.url(f"/t/{slug}/employees/"))
+    expect(page.get_by_role("heading", name=employees, exact=True)).to_be_visible()
+    expect(page.locator("main nav.pager")).not_to_contain_text("Page")
+    assert live.fits(page)
+    live.screenshot(page, f"{language}-directory")
+    template = kit.hr.post(f"/api/v1/tenants/{slug}/compliance/templates", json={
+        "name": "Fire drill", "items": [{"title": "Walk the route", "due_days": 7}],
+        "recurrence": "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15"}).get_json()
+    page.goto(live.url(f"/t/{slug}/compliance/templates/{template['id']}"))
+    expect(page.locator("#aud-location")).to_be_visible()
+    radio, label = page.locator("#aud-filter").bounding_box(), page.locator("label[for=aud-filter]").bounding_box()
+    assert abs(radio["y"] - label["y"]) < label["height"], (radio, label)  # a radio sits beside its label
+    assert live.fits(page)
+    live.screenshot(page, f"{language}-compliance-template-assign")
+    page.set_viewport_size(PHONE)
+    page.goto(live.url(f"/t/{slug}/servicedesk/"))
+    assert live.fits(page)
+    live.screenshot(page, f"{language}-servicedesk-phone")
+
+
+def test_urdu_calendar_errors_read_in_urdu(page, live):
+    kit = live.tenant("quetta", modules=("servicedesk",))
+    assert kit.operator.patch("/api/v1/tenants/quetta", json={"locale": "ur"}).status_code == 200
+    live.sign_in(page, "hr@quetta.test")
+    page.goto(live.url("/t/quetta/servicedesk/calendar"))
+    page.locator("#hours_mon").fill("09:00-12:00, 11:00-13:00")
+    page.locator("#hours_tue").fill("17:00-09:00")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("#hours_mon-error")).to_contain_text("ٹکراتا")
+    expect(page.locator("#hours_tue-error")).to_contain_text("شروع ہونا چاہیے")
+    # The span reads 09:00–12:00 left to right inside the right-to-left sentence (an isolate keeps it whole).
+    x = page.locator("#hours_mon-error").evaluate("""e => {
+        const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); let at = {};
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) for (const t of ["09:00", "12:00"]) {
+            const i = n.data.indexOf(t); if (i >= 0 && !(t in at)) {
+                const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 5);
+                at[t] = r.getBoundingClientRect().x; } }
+        return at; }""")
+    assert x["09:00"] < x["12:00"], x
+    assert live.fits(page)
+    live.screenshot(page, "urdu-servicedesk-calendar-errors")

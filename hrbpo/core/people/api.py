@@ -82,7 +82,7 @@ def update_employee(data, employee_id):
 def import_employees(files):
     """Import employees from CSV (header `first_name,last_name,email,hire_date`
     plus optional `date_of_birth,national_id,employment_type,hours_per_week,
-    department,job_title,phone`). All or nothing. Does not fire `employee_hired`:
+    department,location,job_title,phone`). All or nothing. Does not fire `employee_hired`:
     an import loads an existing workforce. With `Prefer: respond-async` the
     worker imports the file: 202 with the job (`GET /api/v1/jobs/{id}` shows
     its progress, then its result or its errors by line)."""

@@ -27,7 +27,8 @@ from hrbpo.core.people.schemas import EmployeeSchema
 from hrbpo.core.text import is_safe
 
 REQUIRED = ("first_name", "last_name", "email", "hire_date")
-OPTIONAL = ("date_of_birth", "national_id", "employment_type", "hours_per_week", "department", "job_title", "phone")
+OPTIONAL = ("date_of_birth", "national_id", "employment_type", "hours_per_week", "department", "location", "job_title",
+            "phone")
 BATCH = 2000
 NOT_UTF8 = "The file is not UTF-8 text."
 
@@ -253,7 +254,7 @@ def _row_loader():
 
     return load
 DEFAULTS = {"employment_type": "full_time", "hours_per_week": 40, "date_of_birth": None, "department": None,
-            "job_title": None, "phone": None}
+            "location": None, "job_title": None, "phone": None}
 
 
 def _write(records: list[dict]):

@@ -33,6 +33,9 @@ class Employee(TenantScoped, Timestamped, db.Model):
     employment_type: Mapped[str] = mapped_column(sa.String(20), default="full_time")
     hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=40)
     department: Mapped[str | None] = mapped_column(sa.String(100))
+    # Where the person works (an office or site, free text): checklists and
+    # filters choose people by it.
+    location: Mapped[str | None] = mapped_column(sa.String(100))
     job_title: Mapped[str | None] = mapped_column(sa.String(100))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(20), default="active")

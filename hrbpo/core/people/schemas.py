@@ -33,6 +33,7 @@ class EmployeeSchema(Schema):
     employment_type = ma.fields.String(validate=ma.validate.OneOf(EMPLOYMENT_TYPES))
     hours_per_week = ma.fields.Integer(validate=ma.validate.Range(min=0, max=168))
     department = text(100, allow_none=True)
+    location = text(100, allow_none=True, metadata={"description": "Where the person works (office or site)"})
     job_title = text(100, allow_none=True)
     phone = text(40, allow_none=True)
     status = ma.fields.String(dump_only=True)
@@ -54,7 +55,8 @@ class EmployeeUpdateSchema(EmployeeSchema):
 class EmployeeQuerySchema(Schema):
     q = ma.fields.String(metadata={"description": "Search in name and email"})
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
-    department = ma.fields.String()
+    department = ma.fields.String(validate=ma.validate.Length(max=100))
+    location = ma.fields.String(validate=ma.validate.Length(max=100), metadata={"description": "Only this location"})
 
 
 class ImportResultSchema(Schema):

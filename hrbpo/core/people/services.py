@@ -19,7 +19,7 @@ from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.webhooks import events as webhooks
 
 FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "employment_type", "hours_per_week",
-          "department", "job_title", "phone")
+          "department", "location", "job_title", "phone")
 
 
 def current_tenant():
@@ -38,13 +38,14 @@ def _email_taken(email, exclude_id=None) -> bool:
 MAX_SEARCH_WORDS = 4
 
 
-def employee_query(q=None, status=None, department=None) -> tuple[sa.Select, dict]:
+def employee_query(q=None, status=None, department=None, location=None) -> tuple[sa.Select, dict]:
     """Employees by name, filtered: the statement, built once per combination
     of filters (the busiest list of all), and the values of its parameters.
     `q` matches when every word of it is in the name, case and accents aside
     ("ase odegard" finds Åse Ødegård), or when it is part of the email."""
     words = search_key(q).split()[:MAX_SEARCH_WORDS] if q else []
-    values = {"q_like": f"%{_like_escape(q.lower())}%" if q else None, "status": status, "department": department}
+    values = {"q_like": f"%{_like_escape(q.lower())}%" if q else None, "status": status, "department": department,
+              "location": location}
     values.update({f"word_{i}": f"%{_like_escape(word)}%" for i, word in enumerate(words)})
     values = {name: value for name, value in values.items() if value}
     return _employee_select(frozenset(values)), values
@@ -67,7 +68,15 @@ def _employee_select(filters: frozenset) -> sa.Select:
         query = query.where(Employee.status == sa.bindparam("status"))
     if "department" in filters:
         query = query.where(Employee.department == sa.bindparam("department"))
+    if "location" in filters:
+        query = query.where(Employee.location == sa.bindparam("location"))
     return query
+
+
+def locations() -> list[str]:
+    """The tenant's locations in use, sorted (what a location filter offers)."""
+    return db.session.scalars(sa.select(Employee.location).where(Employee.location.is_not(None))
+                              .distinct().order_by(Employee.location)).all()
 
 
 def create_employee(data: dict, *, source="manual", fire=True) -> Employee:

@@ -3,8 +3,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-CORE_API_VERSION = "1.4"  # 1.1: hrbpo.plugin_api, the one public surface; 1.2: webhook events;
-# 1.3: operator_blueprints (pages in the console); 1.4: operator_api_blueprints
+CORE_API_VERSION = "1.5"  # 1.1: hrbpo.plugin_api, the one public surface; 1.2: webhook events;
+# 1.3: operator_blueprints (pages in the console); 1.4: operator_api_blueprints;
+# 1.5: message_patterns (messages with values translated on pages)
 
 
 @dataclass(frozen=True)

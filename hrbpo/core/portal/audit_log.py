@@ -43,7 +43,8 @@ CORE = AuditWords(
     fields={
         "first_name": _l("First name"), "last_name": _l("Last name"), "email": _l("Email"),
         "hire_date": _l("Hire date"), "date_of_birth": _l("Date of birth"), "employment_type": _l("Employment type"),
-        "hours_per_week": _l("Hours per week"), "department": _l("Department"), "job_title": _l("Job title"),
+        "hours_per_week": _l("Hours per week"), "department": _l("Department"), "location": _l("Location"),
+        "job_title": _l("Job title"),
         "phone": _l("Phone"), "status": _l("Status"), "termination_date": _l("Leaving date"),
         "national_id": _l("National ID"), "role": _l("Role"), "employee_id": _l("Employee"), "reason": _l("Reason"),
         "name": _l("Name"), "slug": _l("Slug"), "timezone": _l("Time zone"), "locale": _l("Language"),

@@ -4,7 +4,8 @@ Schemas (marshmallow's built-in messages and ours) speak English, and the API
 answers with them as they are. Pages show the same messages translated: the
 `form_message` filter looks a message up in the catalogue, and messages with a
 value in them (lengths, limits, choices) are matched by pattern first. A
-message nobody translated is shown as it came.
+message nobody translated is shown as it came. Modules pass patterns of their
+own messages (`message_patterns`) to `form_message`.
 """
 import re
 
@@ -23,7 +24,16 @@ BUILT_IN = (
     N_("Must not be before the hire date."), N_("That employee is already linked to another login."),
     N_("No employee with this id in this tenant."),
 )
-PATTERNS = tuple((re.compile(pattern), message) for pattern, message in (
+
+
+def message_patterns(*entries) -> tuple:
+    """Compiled (pattern, msgid) entries for `form_message`; instead of a msgid,
+    a function of the pattern's groups that says the message (an `ngettext`
+    call for a message with a count in it)."""
+    return tuple((re.compile(pattern), message) for pattern, message in entries)
+
+
+PATTERNS = message_patterns(
     (r"Longer than maximum length (?P<max>\d+)\.\Z", N_("Longer than maximum length %(max)s.")),
     (r"Shorter than minimum length (?P<min>\d+)\.\Z", N_("Shorter than minimum length %(min)s.")),
     (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.\Z", N_("Length must be between %(min)s and %(max)s.")),
@@ -44,19 +54,21 @@ PATTERNS = tuple((re.compile(pattern), message) for pattern, message in (
     (r"Unknown column\(s\): (?P<columns>.+); allowed: (?P<allowed>.+)\.\Z",
      N_("Unknown column(s): %(columns)s; allowed: %(allowed)s.")),
     (r"(?P<email>\S+) already has a login in this tenant\.\Z", N_("%(email)s already has a login in this tenant.")),
-))
+)
 # An import line's problem: "<column>: <message>" (the column keeps its CSV name).
 COLUMN = re.compile(r"(?P<column>[a-z_]+): (?P<message>.+)\Z")
 
 
-def form_message(message) -> str:
-    """`message` (a validation message) in the page's language."""
+def form_message(message, patterns=()) -> str:
+    """`message` (a validation message) in the page's language; `patterns`
+    (from `message_patterns`) are tried before core's own."""
     text = str(message)
     column = COLUMN.match(text)
     if column:
-        return f"{column['column']}: {form_message(column['message'])}"
-    for pattern, msgid in PATTERNS:
+        return f"{column['column']}: {form_message(column['message'], patterns)}"
+    for pattern, msgid in (*patterns, *PATTERNS):
         found = pattern.match(text)
-        if found:
-            return gettext(msgid, **found.groupdict())
+        if found is None:
+            continue
+        return msgid(**found.groupdict()) if callable(msgid) else gettext(msgid, **found.groupdict())
     return gettext(text)

@@ -26,9 +26,12 @@ EMPLOYEE_FIELDS = services.FIELDS + ("national_id",)
 def directory():
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    stmt, params = services.employee_query(q=q or None, status=status)
+    locations = services.locations()
+    location = request.args.get("location") if request.args.get("location") in locations else None
+    stmt, params = services.employee_query(q=q or None, status=status, location=location)
     result = paginate(stmt, page_args(), params=params)
-    return render_template("portal/directory.html", result=result, q=q, status=status or "", statuses=STATUSES)
+    return render_template("portal/directory.html", result=result, q=q, status=status or "", statuses=STATUSES,
+                           location=location or "", locations=locations)
 
 
 def _visible_employee(employee_id) -> Employee:

@@ -35,7 +35,7 @@ CORE_EVENT_TYPES = [
 ]
 # What an employee event says about them: never the encrypted or sensitive fields.
 EMPLOYEE_FIELDS = ("id", "first_name", "last_name", "email", "hire_date", "termination_date", "status",
-                   "employment_type", "hours_per_week", "department", "job_title")
+                   "employment_type", "hours_per_week", "department", "location", "job_title")
 
 
 def event_types() -> dict[str, EventType]:

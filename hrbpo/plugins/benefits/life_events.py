@@ -1,10 +1,11 @@
 """Qualifying life events: reported by the employee with evidence, approved
 by HR, which opens a personal window."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_date, gettext, ngettext
 
-from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, db, lock, utcnow
+from hrbpo.plugin_api import Conflict, Employee, Invalid, audit, db, lock, message_patterns, utcnow
 from hrbpo.plugins.benefits import catalogue, notices
 from hrbpo.plugins.benefits.models import LifeEvent
 from hrbpo.plugins.benefits.services import actor_id, tenant_today
@@ -19,6 +20,28 @@ def life_event_days(kind: str) -> int:
     return LIFE_EVENT_DAYS.get(kind, DEFAULT_LIFE_EVENT_DAYS)
 
 
+def _too_late(what, limit, ago, day) -> str:
+    """The page's words for report_life_event's "Too late" (the API's stay English)."""
+    limit, ago = int(limit), int(ago)
+    if what == "birth or adoption":
+        rule = ngettext("Too late: a birth or adoption must be reported within %(num)s day.",
+                        "Too late: a birth or adoption must be reported within %(num)s days.", limit)
+    else:
+        rule = ngettext("Too late: a life event like this must be reported within %(num)s day.",
+                        "Too late: a life event like this must be reported within %(num)s days.", limit)
+    when = ngettext("This one was %(num)s day ago (%(day)s).", "This one was %(num)s days ago (%(day)s).", ago,
+                    day=format_date(date.fromisoformat(day)))
+    return " ".join((rule, when,
+                     gettext("You can change your benefits at the next open enrolment; ask HR if you think an "
+                             "exception applies.")))
+
+
+MESSAGES = message_patterns(
+    (r"Too late: a (?P<what>birth or adoption|life event like this) must be reported within (?P<limit>\d+) days\. "
+     r"This one was (?P<ago>\d+) days ago \((?P<day>\d{4}-\d\d-\d\d)\)\. You can change .*\Z", _too_late),
+)
+
+
 def report_life_event(employee: Employee, data: dict, evidence=None) -> LifeEvent:
     today = tenant_today()
     if data["event_date"] > today + timedelta(days=90):
@@ -27,7 +50,7 @@ def report_life_event(employee: Employee, data: dict, evidence=None) -> LifeEven
     if ago > limit:
         raise Invalid({"event_date": [
             f"Too late: a {'birth or adoption' if limit > DEFAULT_LIFE_EVENT_DAYS else 'life event like this'} must "
-            f"be reported within {limit} days, and this one was {ago} days ago ({data['event_date'].isoformat()}). "
+            f"be reported within {limit} days. This one was {ago} days ago ({data['event_date'].isoformat()}). "
             f"You can change your benefits at the next open enrolment; ask HR if you think an exception applies."]})
     event = LifeEvent(employee_id=employee.id, kind=data["kind"], event_date=data["event_date"],
                       note=data.get("note"), evidence_file_id=evidence.id if evidence else None)

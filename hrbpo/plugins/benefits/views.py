@@ -43,7 +43,7 @@ def messages(exc) -> list[str]:
 def fail(exc, endpoint, **values):
     db.session.rollback()
     for line in messages(exc):
-        flash(line, "error")
+        flash(form_message(line, life_events.MESSAGES), "error")
     return redirect(url_for(endpoint, **values), 303)
 
 

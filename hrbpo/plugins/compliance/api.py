@@ -126,8 +126,8 @@ def create_assignments(data):
     """Assign a template: one checklist per employee of the audience, items
     due `due_days` after today on the tenant's calendar. The audience is one
     of `employee_ids`; `all: true` (every active employee); or filters
-    (`department`, `employment_type`, `hired_from`, `hired_to`: every active
-    employee matching all of those given). Answers the new checklists as
+    (`department`, `location`, `employment_type`, `hired_from`, `hired_to`:
+    every active employee matching all of those given). Answers the new checklists as
     `{"items": [...]}`; an audience larger than the inline limit (200 by
     default) is assigned by the worker instead: 202 with the job."""
     audience = {k: v for k, v in data.items() if k != "template_id"}

@@ -1,5 +1,5 @@
 """Who gets a checklist: everyone, those a filter finds (department,
-employment type, hire dates), or people picked by name. A few are assigned in
+location, employment type, hire dates), or people picked by name. A few are assigned in
 the request; more than `HRBPO_COMPLIANCE_INLINE_ASSIGN` (default 200) by the
 worker, as a `compliance.assign` job, so 5,000 people never hold a request."""
 import uuid
@@ -26,6 +26,8 @@ def audience_query(audience: dict):
         return query.where(Employee.id.in_(list(audience["employee_ids"])))
     if audience.get("department"):
         query = query.where(Employee.department == audience["department"])
+    if audience.get("location"):
+        query = query.where(Employee.location == audience["location"])
     if audience.get("employment_type"):
         query = query.where(Employee.employment_type == audience["employment_type"])
     if audience.get("hired_from"):
@@ -36,12 +38,13 @@ def audience_query(audience: dict):
 
 
 def audience_options() -> dict:
-    """What the filters can choose from (the tenant's own departments and employment types)."""
+    """What the filters can choose from (the tenant's own departments, locations and employment types)."""
     def distinct(column):
         return db.session.scalars(sa.select(column).where(column.is_not(None), Employee.status == "active")
                                   .distinct().order_by(column)).all()
 
-    return {"departments": distinct(Employee.department), "employment_types": distinct(Employee.employment_type)}
+    return {"departments": distinct(Employee.department), "locations": distinct(Employee.location),
+            "employment_types": distinct(Employee.employment_type)}
 
 
 def search(text: str) -> list[Employee]:

@@ -151,7 +151,7 @@ def posted_audience() -> dict:
         return {"employee_ids": ids}
     if choice != "filter":
         raise Invalid({"audience": [_("Choose who gets the checklist.")]})
-    audience = {k: form.get(k) for k in ("department", "employment_type") if form.get(k)}
+    audience = {k: form.get(k) for k in ("department", "location", "employment_type") if form.get(k)}
     for name in ("hired_from", "hired_to"):
         if form.get(name):
             try:

@@ -6,7 +6,7 @@ from webargs.fields import DelimitedList
 from hrbpo.plugin_api import Schema, text
 from hrbpo.plugins.compliance.models import ASSIGN_ON, OWNERS
 
-FILTERS = ("department", "employment_type", "hired_from", "hired_to")
+FILTERS = ("department", "location", "employment_type", "hired_from", "hired_to")
 from hrbpo.plugins.compliance.recurrence import validate as rrule_error
 
 
@@ -69,6 +69,7 @@ class AssignmentSchema(Schema):
                                metadata={"description": "These employees (one audience option of three)"})
     all = fields.Boolean(metadata={"description": "true: every active employee"})
     department = text(100, metadata={"description": "Filter: active employees of this department"})
+    location = text(100, metadata={"description": "Filter: active employees at this location"})
     employment_type = text(20, metadata={"description": "Filter: of this employment type"})
     hired_from = fields.Date(metadata={"description": "Filter: hired on or after this day"})
     hired_to = fields.Date(metadata={"description": "Filter: hired on or before this day"})

@@ -2,7 +2,7 @@
 and schemas as the API: business hours typed as `09:00-12:00, 13:00-17:00`
 per day, own holidays one date a line, hours as numbers. Errors come back
 under the form's field names."""
-from hrbpo.plugin_api import N_
+from hrbpo.plugin_api import N_, form_message, message_patterns
 from hrbpo.plugins.servicedesk.business_calendar import WEEKDAYS
 from hrbpo.plugins.servicedesk.models import PRIORITIES
 
@@ -17,6 +17,20 @@ SHOWN = (N_("Open at least one span in the week."), N_("Must be a number of hour
          N_("Not a country the holidays package knows: give an ISO 3166-1 "
             "alpha-2 code in capitals, e.g. NO, US or IN."),
          N_("Give holidays_country too: a subdivision belongs to a country."), N_("A category with this name exists."))
+# The calendar's messages with values in them (business_calendar), as the pages translate them.
+CALENDAR_MESSAGES = message_patterns(
+    (r"(?P<value>.+) is not a time HH:MM from 00:00 to 24:00\.\Z",
+     N_("%(value)s is not a time HH:MM from 00:00 to 24:00.")),
+    (r"The span must start before it ends \((?P<start>\S+) is not before (?P<end>\S+)\)\.\Z",
+     N_("The span must start before it ends (%(start)s is not before %(end)s).")),
+    (r"Overlaps (?P<start>\S+)–(?P<end>\S+): spans of a day must not overlap\.\Z",
+     N_("Overlaps %(start)s–%(end)s: spans of a day must not overlap.")),
+    (r"The holidays package knows no subdivisions of (?P<country>\S+)\.\Z",
+     N_("The holidays package knows no subdivisions of %(country)s.")),
+    (r"Not a subdivision of (?P<country>\S+) the holidays package knows \((?P<known>.+)\)\.\Z",
+     N_("Not a subdivision of %(country)s the holidays package knows (%(known)s).")),
+    (r"(?P<value>.+) is not a date YYYY-MM-DD\.\Z", N_("%(value)s is not a date YYYY-MM-DD.")),
+)
 
 
 def spans_text(spans) -> str:
@@ -51,7 +65,8 @@ def calendar_body(form) -> tuple[dict, dict]:
 
 
 def calendar_errors(errors: dict) -> dict:
-    """The calendar's errors (`business_hours.mon.0`, `holidays.2` …) under the form's fields."""
+    """The calendar's errors (`business_hours.mon.0`, `holidays.2` …) under the
+    form's fields, in the page's language."""
     out = {}
     for key, messages in errors.items():
         parts = key.split(".")
@@ -61,7 +76,7 @@ def calendar_errors(errors: dict) -> dict:
             name = "hours_mon"
         else:
             name = parts[0] if parts[0] in ("holidays_country", "holidays_subdivision", "holidays") else "hours_mon"
-        out.setdefault(name, []).extend(messages)
+        out.setdefault(name, []).extend(form_message(m, CALENDAR_MESSAGES) for m in messages)
     return out
 
 
