@@ -72,6 +72,7 @@ def _init_api(app, registry):
     from hrbpo.core.accounts.api import scoped as accounts_tenant_api
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
+    from hrbpo.core.identity.sso_api import blp as sso_api
     from hrbpo.core.jobs.api import blp as jobs_api
     from hrbpo.core.mail.api import blp as mail_api
     from hrbpo.core.people.api import blp as people_api
@@ -104,7 +105,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api):
+                mail_api, webhooks_api, sso_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:
@@ -127,12 +128,13 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 def _init_pages(app, registry):
     from hrbpo.core.accounts.views import bp as account_pages
     from hrbpo.core.auth.views import bp as auth_pages
+    from hrbpo.core.identity.sso_views import bp as sso_pages
     from hrbpo.core.ops.views import bp as ops_pages
     from hrbpo.core.ops.views import mount_plugin_pages
     from hrbpo.core.portal import portal_scoped
     from hrbpo.core.portal.views import bp as portal_pages
 
-    for bp in (auth_pages, account_pages, portal_pages, ops_pages):
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages, sso_pages):
         app.register_blueprint(bp)
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:
