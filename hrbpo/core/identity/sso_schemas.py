@@ -4,6 +4,7 @@ import re
 import marshmallow as ma
 
 from hrbpo.core.api.schemas import Schema
+from hrbpo.core.i18n import N_
 
 DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 ISSUER_HELP = ("Absolute https:// URL without query or fragment (http:// on a loopback host only when the deployment "
@@ -13,7 +14,7 @@ ISSUER_HELP = ("Absolute https:// URL without query or fragment (http:// on a lo
 
 def _domain(value):
     if not DOMAIN.match(value):
-        raise ma.ValidationError("A lower-case domain name such as acme.com (no @, no spaces, at least one dot).")
+        raise ma.ValidationError(N_("A lower-case domain name such as acme.com (no @, no spaces, at least one dot)."))
 
 
 class SsoSettingsSchema(Schema):

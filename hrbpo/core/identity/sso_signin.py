@@ -17,7 +17,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
-from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, InvalidTokenError, JoseError
+from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.auth.models import Membership, User
@@ -125,7 +125,7 @@ def _id_token_claims(settings: SsoSettings, document: dict, tokens: dict, nonce:
                           "access_token": tokens.get("access_token")})
     try:
         claims.validate(leeway=LEEWAY)
-    except (ExpiredTokenError, InvalidTokenError):
+    except ExpiredTokenError:
         raise Refused("expired", 403) from None
     except ClaimError as exc:
         raise Refused(_CLAIM_REASONS.get(exc.claim, "signature"), 403) from None
