@@ -14,6 +14,8 @@ import requests
 from flask import current_app
 from joserfc.jwk import KeySet
 
+from hrbpo.core.i18n import N_
+
 TIMEOUT = 10  # seconds, for every call to the provider
 DISCOVERY_TTL = 3600
 MAX_DOCUMENT_BYTES = 512 * 1024
@@ -38,21 +40,21 @@ def url_problem(url, issuer_host: str | None = None) -> str | None:
     endpoints), or None. `http://` only on a loopback host, only when allowed
     (and for endpoints, only on the issuer's own loopback host)."""
     if not isinstance(url, str):
-        return "Not a URL."
+        return N_("Must be an absolute https:// URL.")
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018  (raises on a bad port)
     except ValueError:
-        return "Not a valid URL."
+        return N_("Must be an absolute https:// URL.")
     if not host or parts.scheme not in ("https", "http") or any(c.isspace() for c in url):
-        return "Must be an absolute https:// URL."
+        return N_("Must be an absolute https:// URL.")
     if parts.query or parts.fragment or "?" in url or "#" in url:
-        return "Must not have a query or fragment."
+        return N_("Must not have a query or fragment.")
     if parts.scheme == "http":
         loopback = host in LOOPBACK_HOSTS and loopback_allowed()
         if not loopback or (issuer_host is not None and host != issuer_host):
-            return "Must be an https:// URL."
+            return N_("Must be an absolute https:// URL.")
     return None
 
 
@@ -62,17 +64,17 @@ def _fetch_json(url: str) -> dict:
                                 headers={"Accept": "application/json"})
         body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
     except (requests.RequestException, OSError) as exc:
-        raise ProviderError(f"Could not reach {url}.") from exc
+        raise ProviderError(N_("The provider could not be reached.")) from exc
     if response.status_code != 200:
-        raise ProviderError(f"{url} answered {response.status_code}.")
+        raise ProviderError(N_("The provider answered with an error."))
     if len(body) > MAX_DOCUMENT_BYTES:
-        raise ProviderError(f"{url} answered a document too large.")
+        raise ProviderError(N_("The provider answered a document too large."))
     try:
         document = json.loads(body)
     except ValueError:
-        raise ProviderError(f"{url} did not answer JSON.") from None
+        raise ProviderError(N_("The provider did not answer JSON.")) from None
     if not isinstance(document, dict):
-        raise ProviderError(f"{url} did not answer a JSON object.")
+        raise ProviderError(N_("The provider did not answer JSON."))
     return document
 
 
@@ -80,16 +82,16 @@ def discover(issuer: str) -> dict:
     """Fetch and check `issuer`'s discovery document now (and cache it)."""
     document = _fetch_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
     if document.get("issuer") != issuer:
-        raise ProviderError("The provider's discovery document names another issuer.")
+        raise ProviderError(N_("The provider's discovery document names another issuer."))
     host = urlsplit(issuer).hostname
     for name in REQUIRED_ENDPOINTS + ("userinfo_endpoint",):
         value = document.get(name)
         if value is None and name == "userinfo_endpoint":
             continue
         if not value:
-            raise ProviderError(f"The provider's discovery document has no {name}.")
+            raise ProviderError(N_("The provider's discovery document lacks an endpoint it needs."))
         if url_problem(value, issuer_host=host):
-            raise ProviderError(f"The provider's {name} is not an https:// URL.")
+            raise ProviderError(N_("The provider's endpoints must be https:// URLs."))
     _discovery[issuer] = (time.monotonic() + DISCOVERY_TTL, document)
     return document
 
@@ -117,7 +119,7 @@ def keys(issuer: str, refresh: bool = False) -> KeySet:
     try:
         key_set = KeySet.import_key_set(document)
     except Exception as exc:  # joserfc raises several kinds for a malformed set
-        raise ProviderError("The provider's key set is not usable.") from exc
+        raise ProviderError(N_("The provider's key set is not usable.")) from exc
     _keys[issuer] = key_set
     return key_set
 

@@ -88,4 +88,5 @@ def logo_response(tenant):
 
 
 from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)
+from hrbpo.core.identity import sso_portal  # noqa: E402,F401  (the single sign-on settings page)
 from hrbpo.core.accounts import portal  # noqa: E402,F401  (invitations and deactivation pages)
