@@ -7,10 +7,12 @@ import sqlalchemy as sa
 from hrbpo.core import audit, tenancy
 from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.errors import Invalid
+from hrbpo.core.i18n import N_
 from hrbpo.core.identity import sso_provider
 from hrbpo.core.identity.sso_models import SsoSettings
 from hrbpo.core.mail import link
 
+SECRET_REQUIRED = N_("Required when single sign-on is first set up.")
 FIELDS = ("issuer", "client_id", "display_name", "allowed_domains", "enforce", "jit", "default_role")
 
 
@@ -49,11 +51,11 @@ def save(data: dict) -> SsoSettings:
     issuer's discovery document before anything is stored."""
     secret = data.get("client_secret")
     if not secret and db.session.scalars(sa.select(SsoSettings.id)).first() is None:
-        raise Invalid({"client_secret": ["Required when single sign-on is first set up."]})
+        raise Invalid({"client_secret": [SECRET_REQUIRED]})
     check_issuer(data["issuer"])  # the network call, before any row is locked
     settings = db.session.scalars(sa.select(SsoSettings).with_for_update()).first()
     if settings is None and not secret:  # removed meanwhile
-        raise Invalid({"client_secret": ["Required when single sign-on is first set up."]})
+        raise Invalid({"client_secret": [SECRET_REQUIRED]})
     values = {**data, "display_name": data.get("display_name") or urlsplit(data["issuer"]).hostname[:60],
               "allowed_domains": list(dict.fromkeys(data.get("allowed_domains") or []))}
     before = {name: getattr(settings, name) for name in FIELDS} if settings else {}
