@@ -12,6 +12,7 @@ from hrbpo.core import tenancy
 from hrbpo.core.auth.context import bind_session_to_tenant, tenant_by_slug
 from hrbpo.core.identity import sso_provider, sso_settings, sso_signin
 from hrbpo.core.redirects import safe_next
+from hrbpo.core.tenants.services import SLUG
 
 bp = Blueprint("sso", __name__, url_prefix="/sso/<slug>")
 BROWSER_COOKIE = "hrbpo_sso"  # binds an attempt to the browser that started it
@@ -36,7 +37,7 @@ REASONS = {
 
 def _sso(slug):
     """The tenant and its settings, entered for this request; one 404 for no tenant and no SSO."""
-    tenant = tenant_by_slug(slug)
+    tenant = tenant_by_slug(slug) if SLUG.match(slug) else None
     settings = sso_settings.find(tenant) if tenant else None
     if settings is None:
         abort(404)

@@ -278,3 +278,15 @@ def test_pages_404_without_sso(client, tenant_a, oidc_provider):
     assert unknown.status_code == off.status_code == 404
     assert unknown.data == off.data
     assert client.get("/sso/tenant-a/callback?code=a&state=b").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["code=%00&state=%00", "state=" + "x" * 100000, "state=%ED%A0%80&code=%FF",
+                                   "error=%00%01&state=a", "state[]=a&state=b"])
+def test_hostile_callbacks(client, sso_tenant, oidc_provider, query):
+    r = client.get(f"/sso/tenant-a/callback?{query}")
+    assert r.status_code == 400 and "/login?tenant=tenant-a" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", ["%00", "a" * 5000, "TENANT-A", "tenant-a%0a"])
+def test_hostile_slugs(client, sso_tenant, slug):
+    assert client.get(f"/sso/{slug}/login").status_code == 404
