@@ -19,7 +19,7 @@ from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 
-from hrbpo.core import audit, tenancy
+from hrbpo.core import audit, queue, tenancy
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.services import find_user
 from hrbpo.core.db import db, utcnow
@@ -197,3 +197,13 @@ def record_refusal(refused: Refused):
         changes["email"] = refused.email
     audit.record("sso.login.failed", changes=changes, tenant_id=tenancy.require_tenant_id())
     db.session.commit()
+
+
+@queue.periodic(queue.crontab(minute="53", hour="3"), "sso.purge")
+def purge(now=None) -> int:
+    """Daily: forget sign-in attempts that expired over a day ago (used or not)."""
+    with tenancy.all_tenants():
+        gone = db.session.execute(sa.delete(SsoAttempt).where(
+            SsoAttempt.expires_at < (now or utcnow()) - timedelta(days=1))).rowcount
+        db.session.commit()
+    return gone

@@ -290,3 +290,25 @@ def test_hostile_callbacks(client, sso_tenant, oidc_provider, query):
 @pytest.mark.parametrize("slug", ["%00", "a" * 5000, "TENANT-A", "tenant-a%0a"])
 def test_hostile_slugs(client, sso_tenant, slug):
     assert client.get(f"/sso/{slug}/login").status_code == 404
+
+
+def test_a_state_works_only_at_its_tenant(client, sso_tenant, tenant_b, oidc_provider):
+    assert tenant_b.hr.put(tenant_b.url("/sso"), json=sso_body(oidc_provider)).status_code == 200
+    _person(oidc_provider, "emp@tenant-b.test")
+    back = start(client, "tenant-a")
+    r = client.get(back.replace("/sso/tenant-a/", "/sso/tenant-b/"))
+    assert r.status_code == 400
+    assert audit_actions(tenant_b, "sso.login.failed")[0]["changes"]["reason"] == "state"
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_old_attempts_are_purged(client, sso_tenant, oidc_provider, owner_sql):
+    from datetime import timedelta
+
+    from hrbpo.core.db import utcnow
+    from hrbpo.core.identity.sso_signin import purge
+
+    start(client, "tenant-a")
+    assert purge() == 0
+    assert purge(now=utcnow() + timedelta(days=2)) == 1
+    assert owner_sql("SELECT count(*) FROM sso_attempts")[0][0] == 0
