@@ -22,7 +22,7 @@ from joserfc.errors import ClaimError, ExpiredTokenError, InvalidKeyIdError, Jos
 from hrbpo.core import audit, queue, tenancy
 from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.services import find_user
-from hrbpo.core.db import db, utcnow
+from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.identity import sso_provider
 from hrbpo.core.identity.sso_models import SsoAttempt, SsoSettings
 from hrbpo.core.mail import link
@@ -159,6 +159,20 @@ def _person(settings: SsoSettings, email: str) -> tuple[User, Membership]:
     domain = email.rpartition("@")[2]
     if settings.allowed_domains and domain not in settings.allowed_domains:
         raise Refused("domain", 403, email)
+    user, membership = _standing(email)
+    if membership is None and settings.jit:
+        # One first sign-in at a time per tenant: a concurrent one finds the login this one makes.
+        lock(settings)
+        user, membership = _standing(email)
+    if membership is not None:
+        return user, membership
+    if not settings.jit:
+        raise Refused("unknown_user", 403, email)
+    return _provision(settings, user, email)
+
+
+def _standing(email: str) -> tuple[User | None, Membership | None]:
+    """The account with `email` and its membership here (deactivated ones too), or a refusal."""
     user = find_user(email)
     if user is not None and user.is_operator:
         raise Refused("operator", 403, email)
@@ -166,11 +180,7 @@ def _person(settings: SsoSettings, email: str) -> tuple[User, Membership]:
         if user is not None else None
     if (user is not None and not user.active) or (membership is not None and not membership.active):
         raise Refused("inactive", 403, email)
-    if membership is not None:
-        return user, membership
-    if not settings.jit:
-        raise Refused("unknown_user", 403, email)
-    return _provision(settings, user, email)
+    return user, membership
 
 
 def _provision(settings: SsoSettings, user: User | None, email: str) -> tuple[User, Membership]:

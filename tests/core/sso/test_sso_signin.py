@@ -312,3 +312,26 @@ def test_old_attempts_are_purged(client, sso_tenant, oidc_provider, owner_sql):
     assert purge() == 0
     assert purge(now=utcnow() + timedelta(days=2)) == 1
     assert owner_sql("SELECT count(*) FROM sso_attempts")[0][0] == 0
+
+
+def test_concurrent_first_sign_ins_make_one_login(live_server, sso_tenant, oidc_provider, owner_sql):
+    """Browsers of one new person reach the callback at once: all are signed in, one login exists."""
+    import requests as http
+
+    from hrbpo.testing_concurrency import at_once
+
+    sso_tenant.hr.put(sso_tenant.url("/sso"), json=sso_body(oidc_provider, jit=True))
+    _person(oidc_provider, "twin@tenant-a.test")
+    browsers, callbacks = [], []
+    for _ in range(3):
+        browser = http.Session()
+        at_provider = browser.get(live_server.base_url + "/sso/tenant-a/login", allow_redirects=False, timeout=10)
+        back = http.get(at_provider.headers["Location"], allow_redirects=False, timeout=10)
+        browsers.append(browser)
+        callbacks.append(back.headers["Location"])
+    answers = at_once(*(lambda b=b, url=url: b.get(url, allow_redirects=False, timeout=30)
+                        for b, url in zip(browsers, callbacks)))
+    assert [r.status_code for r in answers] == [303] * 3, [r.text[:300] for r in answers]
+    assert owner_sql("SELECT count(*) FROM users WHERE email = 'twin@tenant-a.test'")[0][0] == 1
+    assert owner_sql("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id "
+                     "WHERE u.email = 'twin@tenant-a.test'")[0][0] == 1
