@@ -90,7 +90,7 @@ def offer(tenant, next_path: str | None = None) -> dict | None:
     if settings is None:
         return None
     kept = next_path if next_path and next_path.startswith(f"/t/{tenant.slug}/") else None
-    return {"url": _login_path(tenant.slug, kept), "display_name": settings.display_name, "enforce": settings.enforce}
+    return {"url": _login_path(tenant.slug, kept), "display_name": settings.display_name}
 
 
 def required_for(user, tenant) -> bool:

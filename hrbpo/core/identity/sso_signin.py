@@ -27,6 +27,7 @@ from hrbpo.core.identity import sso_provider
 from hrbpo.core.identity.sso_models import SsoAttempt, SsoSettings
 from hrbpo.core.mail import link
 from hrbpo.core.people.models import Employee
+from hrbpo.core.text import is_safe
 
 ATTEMPT_TTL = timedelta(minutes=10)
 LEEWAY = 120  # seconds of clock skew allowed on exp and iat
@@ -47,8 +48,8 @@ def _digest(value: str) -> str:
 
 def _client(settings: SsoSettings, document: dict, slug: str) -> OAuth2Session:
     methods = document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
-    method = "client_secret_post" if methods == ["client_secret_post"] or (
-        "client_secret_post" in methods and "client_secret_basic" not in methods) else "client_secret_basic"
+    only_post = "client_secret_post" in methods and "client_secret_basic" not in methods
+    method = "client_secret_post" if only_post else "client_secret_basic"
     return OAuth2Session(settings.client_id, settings.client_secret, scope=SCOPE, code_challenge_method="S256",
                          token_endpoint_auth_method=method, redirect_uri=link(f"/sso/{slug}/callback"))
 
@@ -139,15 +140,17 @@ _CLAIM_REASONS = {"iss": "issuer", "aud": "audience", "azp": "audience", "exp": 
 def _verified_email(client: OAuth2Session, document: dict, claims) -> str:
     """The `email` the provider says it verified: from the ID token, else its userinfo endpoint."""
     found = claims
-    if "email" not in claims and document.get("userinfo_endpoint"):
+    vouched = isinstance(claims.get("email"), str) and claims.get("email_verified") is True
+    if not vouched and document.get("userinfo_endpoint"):
         try:
             response = client.get(document["userinfo_endpoint"], timeout=sso_provider.TIMEOUT)
             info = response.json() if response.status_code == 200 else {}
         except (AuthlibBaseError, requests.RequestException, ValueError):
             info = {}
-        found = info if isinstance(info, dict) and info.get("sub") == claims["sub"] else {}
+        if isinstance(info, dict) and info.get("sub") == claims["sub"] and "email" in info:
+            found = info
     email = found.get("email")
-    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+    if not isinstance(email, str) or "@" not in email or len(email) > 254 or not is_safe(email):
         raise Refused("email_unverified", 403)
     if found.get("email_verified") is not True:
         raise Refused("email_unverified", 403, email)

@@ -335,3 +335,16 @@ def test_concurrent_first_sign_ins_make_one_login(live_server, sso_tenant, oidc_
     assert owner_sql("SELECT count(*) FROM users WHERE email = 'twin@tenant-a.test'")[0][0] == 1
     assert owner_sql("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id "
                      "WHERE u.email = 'twin@tenant-a.test'")[0][0] == 1
+
+
+@pytest.mark.parametrize("email", ["a\x00b@tenant-a.test", "x" * 300 + "@tenant-a.test", "no-at-sign", 42])
+def test_hostile_emails_from_the_provider(client, sso_tenant, oidc_provider, email):
+    oidc_provider.person = {"sub": "h", "email": email, "email_verified": True}
+    _refused(client, sso_tenant, sign_in(client, "tenant-a"), 403, "email_unverified")
+
+
+def test_unverified_in_the_id_token_but_verified_at_userinfo(client, sso_tenant, oidc_provider):
+    _person(oidc_provider)
+    oidc_provider.tamper = {"email_verified": None}
+    assert sign_in(client, "tenant-a").status_code == 303
+    assert oidc_provider.count("/userinfo") == 1
