@@ -38,7 +38,7 @@ UNSAFE_ALGORITHMS = ("none", "HS256", "HS384", "HS512")
 @dataclass
 class Refused(Exception):
     reason: str  # the audit log's `changes.reason`
-    status: int  # 400: the flow itself is broken; 403: the provider or the person is not accepted
+    status: int  # 400: the flow is broken; 403: the answer or the person is not accepted; 502: provider unreachable
     email: str | None = None
 
 
@@ -70,8 +70,9 @@ def _spend(state: str | None, browser: str | None) -> SsoAttempt:
     """The attempt `state` names, marked used (committed: a second callback finds it spent)."""
     if not state or not browser:
         raise Refused("state", 400)
-    attempt = db.session.scalars(sa.select(SsoAttempt).where(SsoAttempt.state_hash == _digest(state))
-                                 .with_for_update()).first()
+    attempt = db.session.scalars(sa.select(SsoAttempt).where(SsoAttempt.state_hash == _digest(state))).first()
+    if attempt is not None:
+        lock(attempt)  # two callbacks with one state: the second sees it used
     if attempt is None or attempt.used_at is not None or attempt.expires_at <= utcnow() or \
             not secrets.compare_digest(attempt.browser_hash, _digest(browser)):
         raise Refused("state", 400)
@@ -92,9 +93,9 @@ def finish(slug: str, settings: SsoSettings, args, browser: str | None) -> tuple
         client = _client(settings, document, slug)
         tokens = client.fetch_token(document["token_endpoint"], code=args["code"],
                                     code_verifier=attempt.code_verifier, timeout=sso_provider.TIMEOUT)
-    except sso_provider.ProviderError:
+    except (sso_provider.ProviderError, requests.ConnectionError, requests.Timeout):
         raise Refused("provider_error", 502) from None
-    except (AuthlibBaseError, requests.RequestException, ValueError):
+    except (AuthlibBaseError, requests.RequestException, ValueError):  # the provider refused the code
         raise Refused("code", 400) from None
     claims = _id_token_claims(settings, document, tokens, attempt.nonce)
     email = _verified_email(client, document, claims)

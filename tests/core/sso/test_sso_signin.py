@@ -348,3 +348,13 @@ def test_unverified_in_the_id_token_but_verified_at_userinfo(client, sso_tenant,
     oidc_provider.tamper = {"email_verified": None}
     assert sign_in(client, "tenant-a").status_code == 303
     assert oidc_provider.count("/userinfo") == 1
+
+
+def test_provider_down_at_the_token_endpoint(client, sso_tenant, oidc_provider):
+    from hrbpo.core.identity import sso_provider
+
+    _person(oidc_provider)
+    back = start(client, "tenant-a")
+    oidc_provider.discovery_overrides = {"token_endpoint": "http://127.0.0.1:9/token"}
+    sso_provider.forget()  # the next discovery names a token endpoint nobody answers at
+    _refused(client, sso_tenant, client.get(back), 502, "provider_error")
