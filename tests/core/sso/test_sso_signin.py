@@ -83,7 +83,16 @@ def test_session_is_bound_to_its_tenant(client, sso_tenant, make_tenant, oidc_pr
 
 
 def test_no_two_factor_prompt_after_sso(client, sso_tenant, oidc_provider):
-    sso_tenant.operator.patch("/api/v1/tenants/tenant-a", json={"settings": {"require_2fa_hr_admin": True}})
+    from hrbpo.core.auth import totp
+    from hrbpo.core.auth.models import User
+    from hrbpo.core.db import db
+    from hrbpo.core.tenants.models import Tenant
+
+    tenant = db.session.scalars(sa.select(Tenant).where(Tenant.slug == "tenant-a")).one()
+    tenant.settings = {**(tenant.settings or {}), "require_2fa_hr_admin": True}
+    db.session.commit()
+    hr = db.session.scalars(sa.select(User).where(User.email == "hr@tenant-a.test")).one()
+    assert totp.enrolment_due(hr, tenant, "hr_admin")  # a password sign-in would be sent to enrol
     _person(oidc_provider, "hr@tenant-a.test")
     assert sign_in(client, "tenant-a").status_code == 303
     assert client.get("/t/tenant-a/").status_code == 200
