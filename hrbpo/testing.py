@@ -11,7 +11,8 @@ modules=…)` → TenantKit with `hr`, `employee` ApiClients, `tenant_a` /
 `tenant_b`, `count_queries`, `isolation`; for the queue and mail (see
 hrbpo.testing_queue): `worker` (runs queued tasks in process), `mailbox`
 (mail sent), `smtp_server` (a real local SMTP server), `queue_storage`; for
-races (see hrbpo.testing_concurrency): `live_server` (the app over real HTTP).
+races (see hrbpo.testing_concurrency): `live_server` (the app over real HTTP); for
+single sign-on (hrbpo.testing_oidc): `oidc_provider` (a real OpenID provider).
 """
 import os
 import uuid
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from hrbpo.testing_concurrency import live_server  # noqa: F401  (fixture)
+from hrbpo.testing_oidc import oidc_provider  # noqa: F401  (fixture)
 from hrbpo.testing_queue import mailbox, queue_storage, smtp_server, worker  # noqa: F401  (fixtures)
 
 PG_URL = os.environ.get("HRBPO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")

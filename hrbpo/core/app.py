@@ -31,6 +31,9 @@ from hrbpo.core.cli import hrbpo_cli
 from hrbpo.core.db import end_read_only_transaction
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.i18n import text_direction
+from hrbpo.core.identity import sso_portal as _sso_portal  # noqa: F401  (single sign-on settings page)
+from hrbpo.core.identity.sso_api import blp as sso_api
+from hrbpo.core.identity.sso_views import bp as sso_pages
 from hrbpo.core.jobs.api import blp as jobs_api
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.mail.api import blp as mail_api
@@ -130,7 +133,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api):
+                mail_api, webhooks_api, sso_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:
@@ -156,7 +159,7 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 def _init_pages(app, registry):
     # The console's and the portal's pages each join one blueprint (`ops`,
     # `portal`) from the modules imported above (`_ops_*`, `_portal_*`, `_invitations_*`).
-    for bp in (auth_pages, account_pages, portal_pages, ops_pages):
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages, sso_pages):
         app.register_blueprint(bp)
     # Before any page or API view, right after the caller is known.
     app.before_request(two_factor_gate)

@@ -93,6 +93,8 @@ def load(instance_path: str) -> dict:
         "HRBPO_WEBHOOKS_ALLOW_PRIVATE": _bool("WEBHOOKS_ALLOW_PRIVATE", False),
         # A CA bundle for receivers' certificates (a private CA); unset: the system's trust store.
         "HRBPO_WEBHOOKS_CA_FILE": _env("WEBHOOKS_CA_FILE"),
+        # Development and tests only: an OpenID issuer may be http:// on a loopback host (identity.md).
+        "HRBPO_SSO_ALLOW_LOOPBACK_ISSUER": _bool("SSO_ALLOW_LOOPBACK_ISSUER", False),
         # Where links in mail point; unset: the request's own address (jobs: http://127.0.0.1:5000).
         "HRBPO_BASE_URL": _env("BASE_URL"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -56,7 +56,9 @@ def flatten_errors(messages, prefix="") -> dict:
     return out
 
 
-def problem(status: int, detail: str = "", errors: dict | None = None, type_: str | None = None, headers=None):
+def problem(status: int, detail: str = "", errors: dict | None = None, type_: str | None = None, headers=None,
+            extra: dict | None = None):
+    """`extra`: members the problem's `type` defines (RFC 9457 extensions)."""
     body = {
         "type": PROBLEM_BASE + (type_ or PROBLEM_TYPES.get(status, "error")),
         "title": HTTP_STATUS_CODES.get(status, "Error"),
@@ -65,6 +67,7 @@ def problem(status: int, detail: str = "", errors: dict | None = None, type_: st
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = current_app.response_class(
         current_app.json.dumps(body), status=status, mimetype="application/problem+json"
     )

@@ -3,10 +3,12 @@ from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from hrbpo.core.api import Blueprint
+from hrbpo.core.api.base import problem
 from hrbpo.core.auth import services
 from hrbpo.core.auth.context import csrf_exempt
 from hrbpo.core.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from hrbpo.core.extensions import limiter
+from hrbpo.core.identity import sso_settings
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Tokens and the current user")
 
@@ -30,6 +32,7 @@ def _failed(response) -> bool:
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, description="Wrong email, password or tenant")
+@blp.alt_response(403, description="The tenant enforces single sign-on (type sso-required, with sso_login_url)")
 @blp.alt_response(429, description="Too many failed attempts for this account or address")
 def create_token(data):
     """Exchange email and password for a bearer token.
@@ -42,6 +45,9 @@ def create_token(data):
     tenant, membership = services.login_tenant(user, data.get("tenant"))
     if tenant is None and not user.is_operator:
         abort(401, "Wrong email, password or tenant.")
+    if sso_settings.required_for(user, tenant):
+        return problem(403, "This tenant signs in with its identity provider: use sso_login_url in a browser.",
+                       type_="sso-required", extra={"sso_login_url": sso_settings.login_url(tenant.slug)})
     raw, token = services.issue_token(user, tenant if not user.is_operator else None)
     role = "operator" if user.is_operator else membership.role
     return {

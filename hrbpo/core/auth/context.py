@@ -21,6 +21,8 @@ from hrbpo.core.request_cache import request_cache
 from hrbpo.core.tenants.models import Tenant
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Session key: signed in through this tenant's OpenID provider, so signed in there only.
+SSO_TENANT = "sso_tenant"
 
 
 @login_manager.user_loader
@@ -49,10 +51,23 @@ def load_caller():
         return
     if not request.cookies:
         return  # no session or remember cookie: anonymous, without asking Flask-Login (it hashes the client for that)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and _within_session_tenant(session.get(SSO_TENANT)):
         g.user = current_user._get_current_object()
         if request.method in UNSAFE and not _csrf_exempt():
             csrf.protect()
+
+
+def _within_session_tenant(bound: str | None) -> bool:
+    """A session from a tenant's provider reaches that tenant's URLs and the
+    tenant-less ones (account, me), not another tenant's nor the console."""
+    if bound is None:
+        return True
+    slug = (request.view_args or {}).get("slug")
+    return slug in (None, bound) and not request.path.startswith("/ops")
+
+
+def bind_session_to_tenant(slug: str):
+    session[SSO_TENANT] = slug
 
 
 def _csrf_exempt() -> bool:

@@ -12,15 +12,17 @@ from flask_limiter.util import get_remote_address
 from flask_login import login_user, logout_user
 
 from hrbpo.core.auth import services, totp
-from hrbpo.core.auth.context import tenant_by_slug
+from hrbpo.core.auth.context import SSO_TENANT, tenant_by_slug
 from hrbpo.core.auth.forms import CodeForm, LanguageForm, LoginForm, PasswordForm, TimezoneForm
 from hrbpo.core.auth.models import User
 from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
+from hrbpo.core.identity import sso_settings
 from hrbpo.core.portal.messages import form_message
 from hrbpo.core.redirects import safe_next
+from hrbpo.core.tenants.services import SLUG
 
 bp = Blueprint("auth", __name__)
 PENDING = "2fa_pending"  # session key: password accepted, code still due
@@ -65,29 +67,46 @@ def _next():
     return safe_next(request.args.get("next"))
 
 
+def _login_page(form, status=200, slug=None, required=False):
+    """The sign-in form; for a tenant with single sign-on (named by the form,
+    ?tenant= or a /t/<slug>/ next), a link to its provider too."""
+    target = _next()
+    slug = slug or form.tenant.data or request.args.get("tenant") or _tenant_of(target)
+    tenant = tenant_by_slug(slug) if isinstance(slug, str) and SLUG.match(slug) else None
+    sso = sso_settings.offer(tenant, target)
+    return render_template("auth/login.html", form=form, sso=sso and {**sso, "required": required}), status
+
+
+def _tenant_of(path):
+    parts = (path or "").split("/")
+    return parts[2] if len(parts) > 3 and parts[1] == "t" else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @_login_limits(_account_key, "login")
 def login():
     form = LoginForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("auth/login.html", form=form), 400
+            return _login_page(form, 400)
         user = services.authenticate(form.email.data, form.password.data)
         try:
             tenant, membership = services.login_tenant(user, form.tenant.data or None) if user else (None, None)
         except Invalid:
             form.tenant.errors = [_("You belong to several organisations: enter the one to sign in to.")]
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form, 401)
         if user is None or (tenant is None and not user.is_operator):
             flash(_("Wrong email, password or organisation."), "error")
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form, 401)
         slug = tenant.slug if tenant else None
+        if sso_settings.required_for(user, tenant):
+            return _login_page(form, 403, slug=slug, required=True)
         if user.totp_enabled:
             session[PENDING] = {"user": str(user.id), "version": user.session_version, "tenant": slug,
                                 "next": _next(), "at": time.time()}
             return redirect(url_for("auth.verify"), code=303)
         return _signed_in(user, slug, _next(), membership.role if membership else None)
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
 
 
 def _signed_in(user, slug, target, role):
@@ -162,6 +181,8 @@ def two_factor_gate():
     user = g.get("user")
     if user is None or g.get("token") is not None or (request.endpoint or "").startswith(("auth.", "static")):
         return None
+    if session.get(SSO_TENANT):
+        return None  # signed in through the tenant's provider: the second factor lives there
     access = g.get("access")
     if not totp.enrolment_due(user, g.get("tenant"), access.role if access else None):
         return None

@@ -83,4 +83,3 @@ def logo_response(tenant):
     if not file_id:
         abort(404)
     return files.send(files.get(file_id), inline=True)
-
