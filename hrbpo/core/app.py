@@ -72,6 +72,7 @@ def _init_api(app, registry):
     from hrbpo.core.accounts.api import scoped as accounts_tenant_api
     from hrbpo.core.api.tenant import tenant_scoped
     from hrbpo.core.auth.api import blp as auth_api
+    from hrbpo.core.identity.scim.api import blp as scim_tokens_api
     from hrbpo.core.jobs.api import blp as jobs_api
     from hrbpo.core.mail.api import blp as mail_api
     from hrbpo.core.people.api import blp as people_api
@@ -104,7 +105,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api):
+                mail_api, webhooks_api, scim_tokens_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:
@@ -132,7 +133,9 @@ def _init_pages(app, registry):
     from hrbpo.core.portal import portal_scoped
     from hrbpo.core.portal.views import bp as portal_pages
 
-    for bp in (auth_pages, account_pages, portal_pages, ops_pages):
+    from hrbpo.core.identity.scim.views import bp as scim_service
+
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages, scim_service):
         app.register_blueprint(bp)
     for name, blueprints in registry.results_by_plugin("portal_blueprints"):
         for bp in blueprints or []:
@@ -169,6 +172,8 @@ def _init_pages(app, registry):
 # Endpoints that need no database (nor the caller): they answer while it is
 # down or behind. Blueprints' static files end in ".static".
 DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static", "favicon"})
+# Endpoints that know their callers by their own credentials (SCIM tokens), not the app's.
+SELF_AUTHENTICATED = ("scim.",)
 
 
 def _init_request_hooks(app):
@@ -188,7 +193,8 @@ def _init_request_hooks(app):
             return
         if not gate.current:
             gate.require()
-        load_caller()
+        if not (endpoint or "").startswith(SELF_AUTHENTICATED):
+            load_caller()
 
     app.before_request(idempotency.replay)
 

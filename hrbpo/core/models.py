@@ -4,12 +4,13 @@ from hrbpo.core.api.idempotency import IdempotencyRecord
 from hrbpo.core.audit import AuditEvent, AuditHead
 from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.files import StoredFile
+from hrbpo.core.identity.scim.models import ScimToken, ScimUser
 from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.mail.models import OutboxMessage
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
-__all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob",
+__all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob", "ScimToken", "ScimUser",
            "Membership", "PasswordReset", "OutboxMessage", "StoredFile", "Tenant", "TenantModule", "User",
            "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

@@ -33,6 +33,8 @@ class EmployeeSchema(Schema):
     employment_type = ma.fields.String(validate=ma.validate.OneOf(EMPLOYMENT_TYPES))
     hours_per_week = ma.fields.Integer(validate=ma.validate.Range(min=0, max=168))
     department = text(100, allow_none=True)
+    employee_number = text(100, allow_none=True)
+    manager_id = ma.fields.UUID(allow_none=True, metadata={"description": "Another employee of this tenant"})
     job_title = text(100, allow_none=True)
     phone = text(40, allow_none=True)
     status = ma.fields.String(dump_only=True)
