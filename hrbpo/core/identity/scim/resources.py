@@ -110,7 +110,7 @@ def _kept_attrs(values: dict, urn: str) -> dict:
 def stored(resource: UserResource) -> dict:
     """What the database keeps of a User: its kept attributes, as written."""
     payload = resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
-    for key in ("id", "meta", "schemas", "active"):  # active: a column, and the membership's
+    for key in ("id", "meta", "schemas"):
         payload.pop(key, None)
     payload = keep(payload, lambda value: None)
     manager = payload.get(ENTERPRISE_URN, {}).get("manager")
@@ -152,7 +152,9 @@ def as_resource(scim_user, active: bool | None, employee, base: str) -> UserReso
                                            ("department", employee.department)) if v}
             if extension:
                 payload[ENTERPRISE_URN] = extension
-    payload["active"] = scim_user.active if active is None else active
+    active = scim_user.active if active is None else active
+    if "active" in payload or scim_user.attributes is None or not active:
+        payload["active"] = active  # removed by the provider: read as left out (and true)
     payload["schemas"] = [USER_URN] + ([ENTERPRISE_URN] if ENTERPRISE_URN in payload else [])
     resource = UserResource.model_validate(payload)
     resource.id = str(scim_user.id)
