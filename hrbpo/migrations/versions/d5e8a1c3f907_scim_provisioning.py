@@ -5,6 +5,8 @@ Revision ID: d5e8a1c3f907
 Revises: a7d3c9e1f284
 Create Date: 2026-12-08 02:00:00
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -53,13 +55,24 @@ def upgrade():
     op.create_index("ix_scim_users_tenant_external_id", "scim_users", ["tenant_id", "external_id"], unique=False)
     op.create_index("ix_scim_users_tenant_email", "scim_users", ["tenant_id", "email"], unique=False)
     op.create_index("ix_scim_users_tenant_created", "scim_users", ["tenant_id", "created_at", "id"], unique=False)
-    with op.batch_alter_table("employees") as batch:
+    with _keeping_triggers(op.get_bind()), op.batch_alter_table("employees") as batch:
         batch.add_column(sa.Column("employee_number", sa.String(length=100), nullable=True))
         batch.add_column(sa.Column("manager_id", sa.Uuid(), nullable=True))
         batch.create_index("ix_employees_tenant_manager", ["tenant_id", "manager_id"], unique=False)
         batch.create_foreign_key(op.f("fk_employees_tenant_id_manager_id_employees"), "employees",
                                  ["tenant_id", "manager_id"], ["tenant_id", "id"])
     _backfill(op.get_bind())
+
+
+@contextmanager
+def _keeping_triggers(conn):
+    """SQLite's batch copies the table, dropping its triggers (the ones that
+    keep tenants.employee_count, migration 5f0c1a2b7d41): made again after."""
+    query = sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'employees'")
+    triggers = conn.execute(query).scalars().all() if conn.dialect.name == "sqlite" else []
+    yield
+    for statement in triggers:
+        conn.execute(sa.text(statement))
 
 
 def _backfill(conn):
@@ -73,7 +86,7 @@ def _backfill(conn):
 
 
 def downgrade():
-    with op.batch_alter_table("employees") as batch:
+    with _keeping_triggers(op.get_bind()), op.batch_alter_table("employees") as batch:
         batch.drop_constraint(op.f("fk_employees_tenant_id_manager_id_employees"), type_="foreignkey")
         batch.drop_index("ix_employees_tenant_manager")
         batch.drop_column("manager_id")
