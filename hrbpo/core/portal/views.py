@@ -22,6 +22,7 @@ CORE_NAV = (
     ("portal.directory", _l("Employees"), "people.read", 10),
     ("portal.users", _l("Users"), "users.manage", 80),
     ("portal.invitations_page", _l("Invitations"), "users.manage", 82),
+    ("portal.scim_page", _l("SCIM provisioning"), "users.manage", 83),
     ("portal.audit", _l("Audit log"), "audit.read", 85),
     ("portal.settings", _l("Settings"), "settings.write", 90),
 )
@@ -89,3 +90,4 @@ def logo_response(tenant):
 
 from hrbpo.core.portal import people, settings, webhooks  # noqa: E402,F401  (their routes join this blueprint)
 from hrbpo.core.accounts import portal  # noqa: E402,F401  (invitations and deactivation pages)
+from hrbpo.core.identity.scim import portal as scim_portal  # noqa: E402,F401  (the SCIM tokens page)

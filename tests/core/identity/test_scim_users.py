@@ -198,3 +198,14 @@ def test_audit_names_the_token_and_never_holds_it(scim_a, tenant_a):
     with tenancy.all_tenants():
         texts = [str(e.changes) for e in db.session.scalars(sa.select(AuditEvent))]
     assert not any(scim_a.token in t for t in texts)
+
+
+def test_concurrent_posts_of_one_user_name_make_one_user(live_server, scim_a):
+    from hrbpo.testing_concurrency import at_once
+
+    def post():
+        return live_server.request("POST", f"/scim/v2/{scim_a.slug}/Users", token=scim_a.token, json=_user())
+
+    statuses = sorted(r.status for r in at_once(*[post] * 4))
+    assert statuses == [201, 409, 409, 409], statuses
+    assert scim_a.get('/Users?filter=userName eq "bjensen@a.test"').get_json()["totalResults"] == 1

@@ -38,9 +38,14 @@ def _authenticate(endpoint, values):
     g.tenant_token = tenancy.enter(g.tenant)
 
 
-def base_url() -> str:
+def service_url(slug: str) -> str:
+    """`<base>/scim/v2/<slug>`: HRBPO_BASE_URL when set, else the address the request came to."""
     root = current_app.config.get("HRBPO_BASE_URL") or request.host_url
-    return f"{root.rstrip('/')}/scim/v2/{g.tenant.slug}"
+    return f"{root.rstrip('/')}/scim/v2/{slug}"
+
+
+def base_url() -> str:
+    return service_url(g.tenant.slug)
 
 
 def scim(payload, status=200, headers=None) -> Response:
