@@ -1,15 +1,15 @@
 """The portal page where a tenant's HR admin connects their identity provider:
 the SCIM base URL, making a token (shown once) and revoking one."""
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.identity.scim import tokens
 from hrbpo.core.identity.scim.api import ScimTokenSchema
+from hrbpo.core.identity.scim.views import service_url
 from hrbpo.core.portal.forms import load, submitted
 from hrbpo.core.portal.views import bp
-from hrbpo.core.identity.scim.views import service_url
 
 
 @bp.route("/scim/", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import g
 from pydantic import ValidationError
 from scim2_models import (Context, InvalidValueException, MutabilityException, NotFoundException, PatchOp,
-                          UniquenessException)
+                          SCIMException, UniquenessException)
 
 from hrbpo.core import audit, tenancy
 from hrbpo.core.accounts import lifecycle
@@ -22,9 +22,11 @@ from hrbpo.core.identity.scim.resources import (UserResource, as_resource, keep,
 from hrbpo.core.people import services as people
 from hrbpo.core.people.models import Employee
 
+# A User's login here shares its id.
+_LOGIN = sa.and_(Membership.tenant_id == ScimUser.tenant_id, Membership.id == ScimUser.id)
 # A User, the state of its login here and its employee record: one statement for a page.
 _ROWS = (sa.select(ScimUser, Membership.active, Employee)
-         .outerjoin(Membership, sa.and_(Membership.tenant_id == ScimUser.tenant_id, Membership.id == ScimUser.id))
+         .outerjoin(Membership, _LOGIN)
          .outerjoin(Employee, sa.and_(Employee.tenant_id == Membership.tenant_id, Employee.id == Membership.employee_id)))
 NAME_LIMIT = 100  # what an employee record holds
 
@@ -64,7 +66,7 @@ def page(expression: str | None, start: int, count: int, base: str) -> tuple[int
 
 def _total(where) -> int:
     query = (sa.select(sa.func.count()).select_from(ScimUser)
-             .outerjoin(Membership, sa.and_(Membership.tenant_id == ScimUser.tenant_id, Membership.id == ScimUser.id))
+             .outerjoin(Membership, _LOGIN)
              .where(where))
     return db.session.scalar(query)
 
@@ -78,8 +80,6 @@ def parse(payload: dict, context: Context, base: str) -> UserResource:
 
 def from_validation(exc: ValidationError):
     """The SCIM error a model's refusal stands for (scimType when it names one)."""
-    from scim2_models import SCIMException
-
     for error in exc.errors():
         context = error.get("ctx") or {}
         if context.get("scim_type"):
@@ -176,7 +176,7 @@ def _manager_employee(resource: UserResource, scim_user: ScimUser):
         raise invalid("A User is not their own manager.")
     row = db.session.execute(
         sa.select(ScimUser.id, Membership.employee_id)
-        .outerjoin(Membership, sa.and_(Membership.tenant_id == ScimUser.tenant_id, Membership.id == ScimUser.id))
+        .outerjoin(Membership, _LOGIN)
         .where(ScimUser.id == key)).first()
     if row is None:
         raise invalid("manager.value is not a User of this tenant.")
