@@ -209,3 +209,22 @@ def test_concurrent_posts_of_one_user_name_make_one_user(live_server, scim_a):
     statuses = sorted(r.status for r in at_once(*[post] * 4))
     assert statuses == [201, 409, 409, 409], statuses
     assert scim_a.get('/Users?filter=userName eq "bjensen@a.test"').get_json()["totalResults"] == 1
+
+
+def test_manager_and_enterprise_attributes_reach_the_employee_record(scim_a, tenant_a, tenant_b):
+    boss = scim_a.post("/Users", json=_user("boss@a.test")).get_json()
+    report = scim_a.post("/Users", json=_user("report@a.test", schemas=[USER, ENTERPRISE], **{ENTERPRISE: {
+        "department": "Finance", "manager": {"value": boss["id"]}}})).get_json()
+    assert report[ENTERPRISE]["manager"]["value"] == boss["id"]
+    assert report[ENTERPRISE]["manager"]["$ref"].endswith(f"/Users/{boss['id']}")
+    people = {e["email"]: e for e in tenant_a.hr.get(tenant_a.url("/employees?per_page=200")).get_json()["items"]}
+    assert people["report@a.test"]["manager_id"] == people["boss@a.test"]["id"]
+    assert people["report@a.test"]["department"] == "Finance"
+    _error(scim_a.patch(f"/Users/{boss['id']}", json=_patch(
+        {"op": "add", "path": f"{ENTERPRISE}:manager", "value": {"value": boss["id"]}})), 400, "invalidValue")
+    # The people API: manager_id is an employee of this tenant, else 422.
+    url = tenant_a.url(f"/employees/{people['report@a.test']['id']}")
+    assert tenant_a.hr.patch(url, json={"manager_id": tenant_b.employee_id}).status_code == 422
+    assert tenant_a.hr.patch(url, json={"manager_id": people["report@a.test"]["id"]}).status_code == 422
+    r = tenant_a.hr.patch(url, json={"employee_number": "F-1", "manager_id": None})
+    assert r.status_code == 200 and (r.get_json()["employee_number"], r.get_json()["manager_id"]) == ("F-1", None)
