@@ -31,6 +31,9 @@ from hrbpo.core.cli import hrbpo_cli
 from hrbpo.core.db import end_read_only_transaction
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.i18n import text_direction
+from hrbpo.core.identity.scim import portal as _scim_portal  # noqa: F401  (the SCIM tokens page)
+from hrbpo.core.identity.scim.api import blp as scim_tokens_api
+from hrbpo.core.identity.scim.views import bp as scim_service
 from hrbpo.core.identity import sso_portal as _sso_portal  # noqa: F401  (single sign-on settings page)
 from hrbpo.core.identity.sso_api import blp as sso_api
 from hrbpo.core.identity.sso_views import bp as sso_pages
@@ -133,7 +136,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api, sso_api):
+                mail_api, webhooks_api, sso_api, scim_tokens_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:
@@ -159,7 +162,7 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 def _init_pages(app, registry):
     # The console's and the portal's pages each join one blueprint (`ops`,
     # `portal`) from the modules imported above (`_ops_*`, `_portal_*`, `_invitations_*`).
-    for bp in (auth_pages, account_pages, portal_pages, ops_pages, sso_pages):
+    for bp in (auth_pages, account_pages, portal_pages, ops_pages, sso_pages, scim_service):
         app.register_blueprint(bp)
     # Before any page or API view, right after the caller is known.
     app.before_request(two_factor_gate)
@@ -192,6 +195,8 @@ def _init_pages(app, registry):
 # Endpoints that need no database (nor the caller): they answer while it is
 # down or behind. Blueprints' static files end in ".static".
 DEPENDENCY_FREE = frozenset({"healthz", "readyz", "static", "favicon"})
+# Endpoints that know their callers by their own credentials (SCIM tokens), not the app's.
+SELF_AUTHENTICATED = ("scim.",)
 
 
 def _init_request_hooks(app):
@@ -206,7 +211,8 @@ def _init_request_hooks(app):
             return
         if not gate.current:
             gate.require()
-        load_caller()
+        if not (endpoint or "").startswith(SELF_AUTHENTICATED):
+            load_caller()
 
     app.before_request(idempotency.replay)
 

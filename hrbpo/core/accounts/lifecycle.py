@@ -22,11 +22,15 @@ def set_active(user_id, active: bool, actor) -> Membership:
         return membership
     membership.active = active
     if not active:
-        db.session.execute(sa.update(ApiToken).where(
-            ApiToken.user_id == user_id, ApiToken.tenant_id == tenancy.require_tenant_id(),
-            ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
-        db.session.execute(sa.update(User).where(User.id == user_id)
-                           .values(session_version=User.session_version + 1))
+        end_access(user_id)
     audit.record("user.deactivate" if not active else "user.reactivate", target_type="User",
                  target_id=str(user_id), changes={"email": membership.user.email})
     return membership
+
+
+def end_access(user_id) -> None:
+    """End the user's bearer tokens for the current tenant and every browser session, at once."""
+    db.session.execute(sa.update(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.tenant_id == tenancy.require_tenant_id(),
+        ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    db.session.execute(sa.update(User).where(User.id == user_id).values(session_version=User.session_version + 1))

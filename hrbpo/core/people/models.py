@@ -1,9 +1,10 @@
+import uuid
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hrbpo.core.db import Encrypted, TenantScoped, Timestamped, db
+from hrbpo.core.db import Encrypted, TenantScoped, Timestamped, db, tenant_fk
 from hrbpo.core.people.names import name_key
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contractor", "temporary", "intern")
@@ -16,6 +17,8 @@ class Employee(TenantScoped, Timestamped, db.Model):
         sa.UniqueConstraint("tenant_id", "email"),
         sa.Index("ix_employees_tenant_name", "tenant_id", "last_name", "first_name", "id"),
         sa.Index("ix_employees_tenant_name_key", "tenant_id", "name_key"),
+        sa.Index("ix_employees_tenant_manager", "tenant_id", "manager_id"),
+        tenant_fk("manager_id", "employees"),
     )
 
     first_name: Mapped[str] = mapped_column(sa.String(100))
@@ -36,6 +39,8 @@ class Employee(TenantScoped, Timestamped, db.Model):
     # Where the person works (an office or site, free text): checklists and
     # filters choose people by it.
     location: Mapped[str | None] = mapped_column(sa.String(100))
+    employee_number: Mapped[str | None] = mapped_column(sa.String(100))
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     job_title: Mapped[str | None] = mapped_column(sa.String(100))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(20), default="active")

@@ -34,6 +34,8 @@ class EmployeeSchema(Schema):
     hours_per_week = ma.fields.Integer(validate=ma.validate.Range(min=0, max=168))
     department = text(100, allow_none=True)
     location = text(100, allow_none=True, metadata={"description": "Where the person works (office or site)"})
+    employee_number = text(100, allow_none=True)
+    manager_id = ma.fields.UUID(allow_none=True, metadata={"description": "Another employee of this tenant"})
     job_title = text(100, allow_none=True)
     phone = text(40, allow_none=True)
     status = ma.fields.String(dump_only=True)

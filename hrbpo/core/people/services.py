@@ -19,7 +19,7 @@ from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.webhooks import events as webhooks
 
 FIELDS = ("first_name", "last_name", "email", "hire_date", "date_of_birth", "employment_type", "hours_per_week",
-          "department", "location", "job_title", "phone")
+          "department", "location", "job_title", "phone", "employee_number", "manager_id")
 
 
 def current_tenant():
@@ -79,8 +79,18 @@ def locations() -> list[str]:
                               .distinct().order_by(Employee.location)).all()
 
 
+def _check_manager(manager_id, employee_id=None):
+    """A manager is another employee of this tenant (an id from elsewhere → 422)."""
+    if manager_id is None:
+        return
+    if manager_id == employee_id or db.session.scalars(
+            sa.select(Employee.id).where(Employee.id == manager_id)).first() is None:
+        raise Invalid({"manager_id": ["No other employee with this id in this tenant."]})
+
+
 def create_employee(data: dict, *, source="manual", fire=True) -> Employee:
     data = dict(data)
+    _check_manager(data.get("manager_id"))
     data["email"] = normalise_email(data["email"])
     if _email_taken(data["email"]):
         raise Conflict(f"An employee with email {data['email']} already exists in this tenant.")
@@ -102,6 +112,8 @@ def update_employee(employee: Employee, changes: dict) -> Employee:
     the employee; status `active` rehires (clears the termination date)."""
     lock(employee)  # terminating is a transition: its hooks must fire once
     changes = dict(changes)
+    if "manager_id" in changes:
+        _check_manager(changes["manager_id"], employee.id)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
         if _email_taken(changes["email"], employee.id):

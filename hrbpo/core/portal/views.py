@@ -23,6 +23,7 @@ CORE_NAV = (
     ("portal.directory", _l("Employees"), "people.read", 10),
     ("portal.users", _l("Users"), "users.manage", 80),
     ("portal.invitations_page", _l("Invitations"), "users.manage", 82),
+    ("portal.scim_page", _l("SCIM provisioning"), "users.manage", 83),
     ("portal.audit", _l("Audit log"), "audit.read", 85),
     ("portal.settings", _l("Settings"), "settings.write", 90),
 )
