@@ -74,6 +74,7 @@ def _init_api(app, registry):
     from hrbpo.core.auth.api import blp as auth_api
     from hrbpo.core.jobs.api import blp as jobs_api
     from hrbpo.core.mail.api import blp as mail_api
+    from hrbpo.core.operators.api import blp as operators_api
     from hrbpo.core.people.api import blp as people_api
     from hrbpo.core.tenants.api import blp as tenants_api
     from hrbpo.core.tenants.api import scoped as tenant_api
@@ -104,7 +105,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api):
+                mail_api, webhooks_api, operators_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:

@@ -6,10 +6,11 @@ from hrbpo.core.auth.models import ApiToken, Membership, User
 from hrbpo.core.files import StoredFile
 from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.mail.models import OutboxMessage
+from hrbpo.core.operators.models import OperatorGroup
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob",
-           "Membership", "PasswordReset", "OutboxMessage", "StoredFile", "Tenant", "TenantModule", "User",
+           "Membership", "OperatorGroup", "PasswordReset", "OutboxMessage", "StoredFile", "Tenant", "TenantModule", "User",
            "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

@@ -10,6 +10,7 @@ from hrbpo.core.api.base import paginate
 from hrbpo.core.auth import services as auth_services
 from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.auth.models import ROLES, Membership, User
+from hrbpo.core.auth.permissions import bpo_admin_required
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
 from hrbpo.core.ops import times
@@ -83,6 +84,7 @@ def index():
 
 
 @bp.route("/tenants/new", methods=["GET", "POST"])
+@bpo_admin_required
 def new_tenant():
     values, errors = {"timezone": "UTC", "locale": "en", "currency": "USD"}, {}
     if request.method == "POST":
@@ -171,6 +173,7 @@ def switch_module(slug, name):
 
 
 @bp.route("/users", methods=["GET", "POST"])
+@bpo_admin_required
 def users():
     """Operators, and any user's tenant memberships (search by email)."""
     values, errors = {}, {}
@@ -212,6 +215,7 @@ def _memberships_by_user(q) -> list[tuple[User, list]]:
 
 
 @bp.post("/users/membership")
+@bpo_admin_required
 def add_membership():
     """Give a user (new or known) a role in a tenant."""
     tenant = _tenant(request.form.get("tenant", "").strip())
