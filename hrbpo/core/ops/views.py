@@ -13,6 +13,8 @@ from hrbpo.core.auth.models import ROLES, Membership, User
 from hrbpo.core.auth.permissions import bpo_admin_required
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
+from hrbpo.core.operators import groups as operator_groups
+from hrbpo.core.operators import services as operator_services
 from hrbpo.core.ops import times
 from hrbpo.core.people import services as people_services
 from hrbpo.core.people.models import Employee
@@ -195,7 +197,9 @@ def users():
     operators = db.session.scalars(sa.select(User).where(User.is_operator.is_(True)).order_by(User.email)).all()
     found = _memberships_by_user(q) if q else []
     return render_template("ops/users.html", operators=operators, q=q, found=found, values=values, errors=errors,
-                           roles=ROLES), 422 if errors else 200
+                           roles=ROLES, operator_groups=operator_services.groups_by_operator(operators),
+                           groups=db.session.scalars(operator_groups.groups_query().limit(500)).all()), \
+        422 if errors else 200
 
 
 def _memberships_by_user(q) -> list[tuple[User, list]]:
@@ -239,3 +243,4 @@ def add_membership():
 
 from hrbpo.core.ops import actas, background, queue  # noqa: E402,F401  (their routes join this blueprint)
 from hrbpo.core.accounts import console  # noqa: E402,F401  (inviting HR admins)
+from hrbpo.core.operators import console as operator_console  # noqa: E402,F401  (groups and operators)
