@@ -40,12 +40,14 @@ from hrbpo.core.identity.sso_views import bp as sso_pages
 from hrbpo.core.jobs.api import blp as jobs_api
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.mail.api import blp as mail_api
+from hrbpo.core.operators import console as _operator_console  # noqa: F401  (groups and operators, console)
 from hrbpo.core.ops import actas as _ops_act_as  # noqa: F401  (acting as a tenant's HR admin)
 from hrbpo.core.ops import background as _ops_background  # noqa: F401  (background work: jobs, outbox)
 from hrbpo.core.ops import queue as _ops_queue  # noqa: F401  (the work queue across tenants)
 from hrbpo.core.ops import views as _ops_views  # noqa: F401  (tenants and users)
 from hrbpo.core.ops.blueprint import bp as ops_pages
 from hrbpo.core.ops.blueprint import mount_plugin_pages
+from hrbpo.core.operators.api import blp as operators_api
 from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
 from hrbpo.core.people.api import blp as people_api
 from hrbpo.core.plugins.manager import Plugins
@@ -136,7 +138,7 @@ def _init_api(app, registry):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blp in (auth_api, tenants_api, tenant_api, people_api, accounts_tenant_api, accounts_api, jobs_api,
-                mail_api, webhooks_api, sso_api, scim_tokens_api):
+                mail_api, webhooks_api, sso_api, scim_tokens_api, operators_api):
         api.register_blueprint(blp)
     for name, blueprints in registry.results_by_plugin("api_blueprints"):
         for blp in blueprints or []:

@@ -8,10 +8,11 @@ from hrbpo.core.identity.scim.models import ScimToken, ScimUser
 from hrbpo.core.identity.sso_models import SsoAttempt, SsoSettings
 from hrbpo.core.jobs.models import BackgroundJob
 from hrbpo.core.mail.models import OutboxMessage
+from hrbpo.core.operators.models import OperatorGroup
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = ["ApiToken", "AuditEvent", "AuditHead", "Employee", "IdempotencyRecord", "Invitation", "BackgroundJob", "ScimToken", "ScimUser",
-           "Membership", "PasswordReset", "OutboxMessage", "SsoAttempt", "SsoSettings", "StoredFile", "Tenant", "TenantModule", "User",
+           "Membership", "OperatorGroup", "PasswordReset", "OutboxMessage", "SsoAttempt", "SsoSettings", "StoredFile", "Tenant", "TenantModule", "User",
            "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

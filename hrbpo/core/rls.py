@@ -26,7 +26,9 @@ IDENTITY_POLICY = "hrbpo_identity_lookup"
 PREDICATE = "(tenant_id = (SELECT NULLIF(current_setting('hrbpo.tenant_id', true), '')::uuid))"
 ALL_TENANTS = "(SELECT current_setting('hrbpo.all_tenants', true) = '1')"
 # Looked up before any tenant is known (bearer tokens); guarded in the ORM.
-EXEMPT = {"api_tokens"}
+# Which tenants an operator group covers is the BPO's own data, read at the
+# start of every scoped operator's request (hrbpo.core.operators.scope).
+EXEMPT = {"api_tokens", "operator_group_tenants"}
 # Read across tenants by a sign-in (who belongs where, with which modules), never written so.
 IDENTITY = {"memberships", "tenant_modules"}
 # What the app role may do instead of SELECT, INSERT, UPDATE, DELETE: history

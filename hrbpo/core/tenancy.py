@@ -14,6 +14,9 @@ from contextvars import ContextVar
 ALL = object()
 IDENTITY = object()
 _current: ContextVar = ContextVar("hrbpo_tenant", default=None)
+# The tenants a scoped operator may see in this request (None: no limit). Every
+# read while it is set, all_tenants() included, is held to them (operators/scope.py).
+_visible: ContextVar = ContextVar("hrbpo_visible_tenants", default=None)
 # Run before every all_tenants(): db.py flushes work pending in the current
 # tenant there, on the app's connection, before the operator's takes over.
 before_crossing: list = []
@@ -70,6 +73,20 @@ def all_tenants():
     return _switch(ALL)
 
 
+def visible_tenant_ids() -> frozenset | None:
+    """The tenants this request may see across tenants; None: every one."""
+    return _visible.get()
+
+
+def limit_to(tenant_ids) -> object:
+    """Hold the rest of a request to `tenant_ids`; `unlimit(token)` undoes it."""
+    return _visible.set(frozenset(tenant_ids))
+
+
+def unlimit(token) -> None:
+    _visible.reset(token)
+
+
 def identity_lookup():
     """Read the identity tables (rls.IDENTITY: memberships, tenant modules)
     across tenants, before a tenant is known, on the app's own connection.
@@ -91,7 +108,6 @@ def rls_settings() -> tuple[str, str]:
     strings for set_config (db.py sends them before each statement that needs them)."""
     value = _current.get()
     return ("", "1") if value in (ALL, IDENTITY) else (str(value) if value else "", "")
-
 
 
 def no_tenant():

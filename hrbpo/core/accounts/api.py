@@ -117,8 +117,9 @@ def accept_invitation(data, token):
     invitation's tenant. A failure leaves the invitation pending."""
     user, membership, tenant = invitations.accept(token, data["password"])
     raw, api_token = auth.issue_token(user, tenant)
-    return {"token": raw, "user": {"id": user.id, "email": user.email, "role": membership.role},
-            "tenant": tenant.slug, "expires_at": api_token.expires_at}
+    return {"token": raw, "user": {"id": user.id, "email": user.email,
+                                   "role": membership.role if membership else "operator"},
+            "tenant": tenant.slug if tenant else None, "expires_at": api_token.expires_at}
 
 
 @public.route("/auth/password-reset", methods=["POST"])

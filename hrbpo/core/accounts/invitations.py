@@ -16,6 +16,7 @@ from hrbpo.core.auth.services import find_user, normalise_email
 from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.i18n import N_
+from hrbpo.core.operators import services as operators
 from hrbpo.core.people import services as people
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant
@@ -112,10 +113,11 @@ def revoke(invitation_id) -> Invitation:
     return invitation
 
 
-def find(raw: str, for_update=False) -> tuple[Invitation, Tenant]:
-    """The pending invitation a link's token names, with its tenant; NotFound
+def find(raw: str, for_update=False) -> tuple[Invitation, Tenant | None]:
+    """The pending invitation a link's token names, with its tenant (None: an
+    operator's invitation); NotFound
     for every other case alike (unknown, used, revoked, replaced, expired)."""
-    stmt = (sa.select(Invitation, Tenant).join(Tenant, Tenant.id == Invitation.tenant_id)
+    stmt = (sa.select(Invitation, Tenant).outerjoin(Tenant, Tenant.id == Invitation.tenant_id)
             .where(Invitation.token_hash == links.digest(raw)))
     with tenancy.all_tenants():
         row = db.session.execute(stmt).first()
@@ -125,7 +127,8 @@ def find(raw: str, for_update=False) -> tuple[Invitation, Tenant]:
     if for_update:
         # Locked inside its tenant, on the connection the acceptance then writes with (the cross-tenant
         # lookup runs on the operator's connection: a lock taken there would block our own update).
-        with tenancy.tenant_context(tenant):
+        # An operator's invitation (no tenant) is platform data, locked and accepted as such.
+        with tenancy.tenant_context(tenant) if tenant else tenancy.all_tenants():
             lock(invitation)
     if invitation.status != "pending":
         raise NotFound(DEAD_LINK)
@@ -134,15 +137,27 @@ def find(raw: str, for_update=False) -> tuple[Invitation, Tenant]:
 
 def describe(raw: str) -> dict:
     invitation, tenant = find(raw)
-    return {"email": invitation.email, "role": invitation.role, "tenant": {"slug": tenant.slug, "name": tenant.name},
-            "existing_account": find_user(invitation.email) is not None, "expires_at": invitation.expires_at}
+    return {"email": invitation.email, "role": invitation.role,
+            "tenant": {"slug": tenant.slug, "name": tenant.name} if tenant else None,
+            "existing_account": has_account(invitation), "expires_at": invitation.expires_at}
+
+
+def has_account(invitation) -> bool:
+    """Does the invitee sign in already? (An invited operator's account has no password yet.)"""
+    user = find_user(invitation.email)
+    return user is not None and user.password_hash is not None
 
 
 def accept(raw: str, password: str):
     """Accept the invitation: a new account with `password`, or (an existing
     account, whose current password `password` must be) a membership added.
-    Returns (user, membership, tenant). Any failure leaves it pending."""
+    Returns (user, membership, tenant); an operator's invitation sets the
+    password of their account: (user, None, None). Any failure leaves it pending."""
     invitation, tenant = find(raw, for_update=True)
+    if tenant is None:
+        user = operators.accept(invitation, password)
+        db.session.commit()
+        return user, None, None
     user = find_user(invitation.email)
     if user is not None and not check_password(user.password_hash, password):
         raise WrongPassword("That is not the current password of this account.")

@@ -9,7 +9,6 @@ from hrbpo.core.accounts import invitations, resets
 from hrbpo.core.accounts.errors import WrongPassword
 from hrbpo.core.accounts.forms import CurrentPasswordForm, ForgotForm, NewPasswordForm
 from hrbpo.core.accounts.limits import accept_limits, reset_limits
-from hrbpo.core.auth.services import find_user
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid, NotFound
 from hrbpo.core.portal.messages import form_message
@@ -36,8 +35,8 @@ def invite(token):
     except NotFound:
         return _dead("invitation")
     # Plain values: a rollback below expires the rows, which RLS then hides outside their tenant.
-    email, company = invitation.email, tenant.name
-    existing = find_user(email) is not None
+    email, company = invitation.email, tenant.name if tenant else _("the operator console")
+    existing = invitations.has_account(invitation)
     form = CurrentPasswordForm() if existing else NewPasswordForm()
     status = 200
     if request.method == "POST":

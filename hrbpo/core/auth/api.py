@@ -9,6 +9,7 @@ from hrbpo.core.auth.context import csrf_exempt
 from hrbpo.core.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from hrbpo.core.extensions import limiter
 from hrbpo.core.identity import sso_settings
+from hrbpo.core.operators.services import groups_by_operator
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Tokens and the current user")
 
@@ -85,4 +86,7 @@ def me():
         "is_operator": user.is_operator,
         "memberships": [{"tenant": t.slug, "role": m.role, "employee_id": m.employee_id} for m, t in memberships],
         "tenant": bound,
+        "operator_role": user.operator_role if user.is_operator else None,
+        "operator_groups": [{"id": gid, "name": name} for gid, name in groups_by_operator([user])[user.id]]
+        if user.is_operator else [],
     }

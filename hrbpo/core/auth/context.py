@@ -17,6 +17,7 @@ from hrbpo.core.auth.models import User
 from hrbpo.core.auth.permissions import Access, grants_for
 from hrbpo.core.db import db
 from hrbpo.core.extensions import csrf, login_manager
+from hrbpo.core.operators import scope
 from hrbpo.core.request_cache import request_cache
 from hrbpo.core.tenants.models import Tenant
 
@@ -38,7 +39,13 @@ def load_session_user(session_id: str):
 
 
 def load_caller():
-    """before_request: set g.user (and g.token) from the bearer token or session."""
+    """before_request: set g.user (and g.token) from the bearer token or session,
+    and hold a scoped operator's request to their tenants (operators.scope)."""
+    _identify()
+    g.scope_token = scope.enter(g.user) if g.user is not None else None
+
+
+def _identify():
     g.user = g.token = None
     header = request.headers.get("Authorization", "")
     if header:
@@ -102,7 +109,7 @@ def _access(user: User, tenant: Tenant, membership) -> Access | None:
     if token is not None and token.tenant_id is not None and token.tenant_id != tenant.id:
         return None
     if user.is_operator:
-        return Access(user, "operator", granted=grants_for("hr_admin"))
+        return Access(user, "operator", granted=grants_for("hr_admin")) if scope.may_see(tenant.id) else None
     if membership is None:
         return None
     return Access(user, membership.role, membership.employee_id, grants_for(membership.role))
@@ -139,3 +146,4 @@ def leave_tenant(exc=None):
     token = g.pop("tenant_token", None)
     if token is not None:
         tenancy.leave(token)
+    scope.leave(g.pop("scope_token", None))

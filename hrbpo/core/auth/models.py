@@ -20,6 +20,8 @@ class User(UserMixin, Timestamped, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_operator: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Operators only: "bpo_admin" (every tenant) or "operator" (their groups' tenants; hrbpo.core.operators).
+    operator_role: Mapped[str | None] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # IANA zone the user reads times in (the operator console); None: UTC.

@@ -1,6 +1,7 @@
 """Who may do what: the one place permission checks live.
 
-Operators (BPO staff) hold every permission. Inside a tenant a membership's
+Operators (BPO staff) hold every permission in the tenants they may see
+(all for a bpo_admin, their groups' for a scoped operator: operators/scope.py). Inside a tenant a membership's
 role grants the core permissions below plus whatever plugins declare through
 the `permissions` hook. Employees additionally see their own records only;
 views express that with `g.access.is_self(employee_id)`.
@@ -10,6 +11,7 @@ from functools import wraps
 
 from flask import abort, g
 
+from hrbpo.core.operators.scope import is_bpo_admin
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.plugins.types import Permission
 
@@ -78,6 +80,21 @@ def operator_required(view):
             abort(401)
         if not user.is_operator:
             abort(403, "Only BPO operators may do this.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def bpo_admin_required(view):
+    """Deployment-wide management (tenants, operators, operator groups, the operator log):
+    bpo_admins only; scoped operators and everybody else 403 (401 without a caller)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = g.get("user")
+        if user is None:
+            abort(401)
+        if not is_bpo_admin(user):
+            abort(403, "Only BPO administrators (bpo_admin) may do this.")
         return view(*args, **kwargs)
 
     return wrapped

@@ -37,3 +37,6 @@ class MeSchema(Schema):
     is_operator = ma.fields.Boolean()
     memberships = ma.fields.List(ma.fields.Nested(MembershipOutSchema))
     tenant = ma.fields.String(allow_none=True, metadata={"description": "Tenant the current token is bound to"})
+    operator_role = ma.fields.String(allow_none=True, metadata={
+        "description": "`bpo_admin` (every tenant) or `operator` (their groups' tenants); null for tenant users"})
+    operator_groups = ma.fields.List(ma.fields.Dict(), metadata={"description": "The operator's groups: id, name"})

@@ -154,10 +154,12 @@ def revoke_token(token: ApiToken):
 
 
 def create_operator(email: str, password: str) -> User:
+    """A bpo_admin (the CLI's and the console's way; scoped operators are invited)."""
     policy.validate(password, email)
     if find_user(email):
         raise Conflict(f"A user with email {email} already exists.")
-    user = User(email=normalise_email(email), password_hash=hash_password(password), is_operator=True)
+    user = User(email=normalise_email(email), password_hash=hash_password(password), is_operator=True,
+                operator_role="bpo_admin")
     db.session.add(user)
     db.session.flush()
     audit.record("operator.create", user, {"email": user.email}, tenant_id=None)

@@ -13,8 +13,11 @@ from hrbpo.core.api.base import paginate
 from hrbpo.core.auth import services as auth_services
 from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.auth.models import ROLES, Membership, User
+from hrbpo.core.auth.permissions import bpo_admin_required
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, DomainError, Invalid
+from hrbpo.core.operators import groups as operator_groups
+from hrbpo.core.operators import services as operator_services
 from hrbpo.core.ops import times
 from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.people import services as people_services
@@ -61,6 +64,7 @@ def index():
 
 
 @bp.route("/tenants/new", methods=["GET", "POST"])
+@bpo_admin_required
 def new_tenant():
     values, errors = {"timezone": "UTC", "locale": "en", "currency": "USD"}, {}
     if request.method == "POST":
@@ -142,6 +146,7 @@ def switch_module(slug, name):
 
 
 @bp.route("/users", methods=["GET", "POST"])
+@bpo_admin_required
 def users():
     """Operators, and any user's tenant memberships (search by email)."""
     values, errors = {}, {}
@@ -163,7 +168,9 @@ def users():
     operators = db.session.scalars(sa.select(User).where(User.is_operator.is_(True)).order_by(User.email)).all()
     found = _memberships_by_user(q) if q else []
     return render_template("ops/users.html", operators=operators, q=q, found=found, values=values, errors=errors,
-                           roles=ROLES), 422 if errors else 200
+                           roles=ROLES, operator_groups=operator_services.groups_by_operator(operators),
+                           groups=db.session.scalars(operator_groups.groups_query().limit(500)).all()), \
+        422 if errors else 200
 
 
 def _memberships_by_user(q) -> list[tuple[User, list]]:
@@ -183,6 +190,7 @@ def _memberships_by_user(q) -> list[tuple[User, list]]:
 
 
 @bp.post("/users/membership")
+@bpo_admin_required
 def add_membership():
     """Give a user (new or known) a role in a tenant."""
     tenant = tenant_or_404(request.form.get("tenant", "").strip())
@@ -202,4 +210,3 @@ def add_membership():
             db.session.commit()
             flash(_("%(email)s now belongs to %(tenant)s.", email=data["email"], tenant=tenant.name), "success")
     return redirect(url_for("ops.users", q=data["email"]), code=303)
-

@@ -11,6 +11,7 @@ STATUSES = {"active": _l("Active"), "terminated": _l("Left")}
 EMPLOYMENT_TYPES = {"full_time": _l("Full time"), "part_time": _l("Part time"), "contractor": _l("Contractor"),
                     "temporary": _l("Temporary"), "intern": _l("Intern")}
 ROLES = {"operator": _l("BPO operator"), "hr_admin": _l("HR admin"), "employee": _l("Employee")}
+OPERATOR_ROLES = {"bpo_admin": _l("BPO administrator (every client)"), "operator": _l("Operator (their groups' clients)")}
 MAIL_STATUSES = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 JOB_STATUSES = {"queued": _l("Queued"), "running": _l("Running"), "succeeded": _l("Done"), "failed": _l("Failed")}
 DELIVERY_STATUSES = {"pending": _l("Waiting"), "delivered": _l("Delivered"), "failed": _l("Failed")}
@@ -44,12 +45,14 @@ def ltr(value):
 
 def register(app):
     app.jinja_env.globals.update(status_label=_label(STATUSES), employment_label=_label(EMPLOYMENT_TYPES),
-                                 role_label=_label(ROLES), mail_status_label=_label(MAIL_STATUSES),
+                                 role_label=_label(ROLES), operator_role_label=_label(OPERATOR_ROLES),
+                                 mail_status_label=_label(MAIL_STATUSES),
                                  job_status_label=_label(JOB_STATUSES), language_label=lambda code: LANGUAGES.get(code, code),
                                  module_title=module_title, module_description=module_description)
     # `bdi`: a value (email, code, name) isolated inside a translated sentence, for right-to-left pages;
     # `ltr`: one that always reads left to right (a phone number, an IBAN).
     app.jinja_env.filters.update(employment_option=_option(EMPLOYMENT_TYPES), role_option=_option(ROLES),
+                                 operator_role_option=_option(OPERATOR_ROLES),
                                  mail_status_option=_option(MAIL_STATUSES), job_status_option=_option(JOB_STATUSES),
                                  delivery_status=_label(DELIVERY_STATUSES), pair=lambda value: (value, value),
                                  bdi=lambda value: Markup("<bdi>{}</bdi>").format(value), ltr=ltr,

@@ -10,7 +10,7 @@ from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
 from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.audit_filters import AuditQuerySchema, audit_select
 from hrbpo.core.auth.context import access_to
-from hrbpo.core.auth.permissions import operator_required, requires
+from hrbpo.core.auth.permissions import bpo_admin_required, operator_required, requires
 from hrbpo.core.db import db
 from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.tenants import services
@@ -24,7 +24,7 @@ scoped = tenant_scoped(Blueprint("tenant_api", __name__, url_prefix="/api/v1/ten
 
 
 @blp.route("/tenants", methods=["POST"])
-@operator_required
+@bpo_admin_required
 @blp.arguments(TenantSchema)
 @blp.response(201, TenantCreatedSchema)
 @blp.alt_response(409, description="Slug already taken")
@@ -49,7 +49,7 @@ def create_tenant(data):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(TenantSchema))
 def list_tenants(query, page):
-    """All tenants, by slug."""
+    """The tenants the caller sees (a scoped operator: their groups'), by slug."""
     stmt = sa.select(Tenant).order_by(Tenant.slug)
     if query.get("q"):
         like = f"%{query['q'].lower()}%"
