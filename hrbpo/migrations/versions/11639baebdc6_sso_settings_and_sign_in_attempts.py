@@ -1,7 +1,7 @@
 """sso settings and sign-in attempts
 
 Revision ID: 11639baebdc6
-Revises: a7d3c9e1f284
+Revises: d5e8a1c3f702
 Create Date: 2026-12-08 01:40:49.343528
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '11639baebdc6'
-down_revision = 'a7d3c9e1f284'
+down_revision = "d5e8a1c3f702"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """operator roles (users.operator_role) and operator groups
 
 Revision ID: d5e8a1c3f702
-Revises: a7d3c9e1f284
+Revises: b8e2f4a61c03
 Create Date: 2026-12-08 01:45:00.000000
 
 Operators that exist before this change become bpo_admins, so a deployment
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'd5e8a1c3f702'
-down_revision = 'a7d3c9e1f284'
+down_revision = "b8e2f4a61c03"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 employees.employee_number and employees.manager_id
 
 Revision ID: d5e8a1c3f907
-Revises: a7d3c9e1f284
+Revises: 11639baebdc6
 Create Date: 2026-12-08 02:00:00
 """
 from contextlib import contextmanager
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5e8a1c3f907"
-down_revision = "a7d3c9e1f284"
+down_revision = "11639baebdc6"
 branch_labels = None
 depends_on = None
 
