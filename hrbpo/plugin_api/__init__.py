@@ -31,7 +31,7 @@ from hrbpo.core.plugins.types import (CORE_API_VERSION, AuditWords, Card, Chart,
                                       Permission, PluginMeta, Task, WorkItem)
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.gate import enter_public_tenant
 from hrbpo.core.tenants.models import Tenant, TenantModule

@@ -12,7 +12,7 @@ from hrbpo.core.accounts.limits import accept_limits, reset_limits
 from hrbpo.core.auth.services import find_user
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid, NotFound
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 bp = Blueprint("accounts", __name__)
 

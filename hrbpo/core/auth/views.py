@@ -19,7 +19,7 @@ from hrbpo.core.auth.passwords import check_password
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 from hrbpo.core.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
