@@ -14,46 +14,46 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hrbpo.core import config as settings
 from hrbpo.core import i18n, jobs, mail, models, outages, queue, readiness  # noqa: F401  (models: every core table)
-from hrbpo.core.accounts import console as _invitations_console  # noqa: F401  (invitation pages, console)
-from hrbpo.core.accounts import portal as _invitations_portal  # noqa: F401  (invitation pages, portal)
 from hrbpo.core.accounts.api import public as accounts_api
 from hrbpo.core.accounts.api import scoped as accounts_tenant_api
 from hrbpo.core.accounts.views import bp as account_pages
 from hrbpo.core.api import idempotency
-from hrbpo.core.api.operators import operators_only
 from hrbpo.core.api.schemas import Money
 from hrbpo.core.auth.api import blp as auth_api
 from hrbpo.core.auth.context import leave_tenant, load_caller
 from hrbpo.core.auth.locale import select_locale, select_timezone
+from hrbpo.core.auth.permissions import operators_only
 from hrbpo.core.auth.views import bp as auth_pages
 from hrbpo.core.auth.views import two_factor_gate
 from hrbpo.core.cli import hrbpo_cli
 from hrbpo.core.db import end_read_only_transaction
 from hrbpo.core.extensions import api, csrf, db, limiter, login_manager
 from hrbpo.core.i18n import text_direction
-from hrbpo.core.identity.scim import portal as _scim_portal  # noqa: F401  (the SCIM tokens page)
 from hrbpo.core.identity.scim.api import blp as scim_tokens_api
 from hrbpo.core.identity.scim.views import bp as scim_service
-from hrbpo.core.identity import sso_portal as _sso_portal  # noqa: F401  (single sign-on settings page)
 from hrbpo.core.identity.sso_api import blp as sso_api
 from hrbpo.core.identity.sso_views import bp as sso_pages
 from hrbpo.core.jobs.api import blp as jobs_api
 from hrbpo.core.json_provider import OrjsonProvider
 from hrbpo.core.mail.api import blp as mail_api
-from hrbpo.core.operators import console as _operator_console  # noqa: F401  (groups and operators, console)
+from hrbpo.core.operators.api import blp as operators_api
 from hrbpo.core.ops import actas as _ops_act_as  # noqa: F401  (acting as a tenant's HR admin)
 from hrbpo.core.ops import background as _ops_background  # noqa: F401  (background work: jobs, outbox)
+from hrbpo.core.ops import invitations as _ops_invitations  # noqa: F401  (inviting a tenant's HR admins)
+from hrbpo.core.ops import operators as _ops_operators  # noqa: F401  (operator groups and operators)
 from hrbpo.core.ops import queue as _ops_queue  # noqa: F401  (the work queue across tenants)
 from hrbpo.core.ops import views as _ops_views  # noqa: F401  (tenants and users)
 from hrbpo.core.ops.blueprint import bp as ops_pages
 from hrbpo.core.ops.blueprint import mount_plugin_pages
-from hrbpo.core.operators.api import blp as operators_api
 from hrbpo.core.people import imports  # noqa: F401  (declares the import job)
 from hrbpo.core.people.api import blp as people_api
 from hrbpo.core.plugins.manager import Plugins
+from hrbpo.core.portal import invitations as _portal_invitations  # noqa: F401  (invitations, deactivation)
 from hrbpo.core.portal import people as _portal_people  # noqa: F401  (the directory, employees, users)
 from hrbpo.core.portal import portal_scoped
+from hrbpo.core.portal import scim as _portal_scim  # noqa: F401  (SCIM tokens)
 from hrbpo.core.portal import settings as _portal_settings  # noqa: F401  (tenant settings)
+from hrbpo.core.portal import sso as _portal_sso  # noqa: F401  (single sign-on settings)
 from hrbpo.core.portal import views as _portal_views  # noqa: F401  (home, logo)
 from hrbpo.core.portal import webhooks as _portal_webhooks  # noqa: F401  (webhook endpoints)
 from hrbpo.core.portal.blueprint import bp as portal_pages
@@ -163,7 +163,7 @@ def _safe_text_pattern(self, field, ret, **kwargs):
 
 def _init_pages(app, registry):
     # The console's and the portal's pages each join one blueprint (`ops`,
-    # `portal`) from the modules imported above (`_ops_*`, `_portal_*`, `_invitations_*`).
+    # `portal`) from the modules imported above (`_ops_*`, `_portal_*`).
     for bp in (auth_pages, account_pages, portal_pages, ops_pages, sso_pages, scim_service):
         app.register_blueprint(bp)
     # Before any page or API view, right after the caller is known.

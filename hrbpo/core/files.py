@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import secure_filename
 
 from hrbpo.core import audit, tenancy
-from hrbpo.core.db import TenantScoped, Timestamped, db, get_or_404
+from hrbpo.core.api.base import get_or_404
+from hrbpo.core.db import TenantScoped, Timestamped, db
 from hrbpo.core.errors import DomainError, Invalid
 
 PDF, PNG, JPEG, DOCX = "application/pdf", "image/png", "image/jpeg", \

@@ -8,7 +8,7 @@ under `hrbpo.core` is private and may change in any release. docs/plugins.md
 describes each group.
 """
 from hrbpo.core import audit, files, mail, tenancy
-from hrbpo.core.api.base import Blueprint, PageArgs, flatten_errors, page_schema, paginate, problem
+from hrbpo.core.api.base import Blueprint, PageArgs, flatten_errors, get_or_404, page_schema, paginate, problem
 from hrbpo.core.api.schemas import Schema, money, text
 from hrbpo.core.audit import AuditEvent
 from hrbpo.core.audit_names import record_names
@@ -17,7 +17,7 @@ from hrbpo.core.auth.models import Membership, User
 from hrbpo.core.auth.permissions import Access, current_access, operator_required, requires
 from hrbpo.core.auth.services import normalise_email
 from hrbpo.core.csv_cells import csv_cell
-from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db, get_or_404, lock, new_id,
+from hrbpo.core.db import (Encrypted, TenantScoped, Timestamped, TZDateTime, db, lock, new_id,
                            tenant_fk, tenant_relationship, utcnow)
 from hrbpo.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from hrbpo.core.extensions import api, limiter
@@ -31,7 +31,7 @@ from hrbpo.core.plugins.types import (CORE_API_VERSION, AuditWords, Card, Chart,
                                       Permission, PluginMeta, Task, WorkItem)
 from hrbpo.core.portal.forms import page_args
 from hrbpo.core.portal.labels import EMPLOYMENT_TYPES as EMPLOYMENT_LABELS
-from hrbpo.core.portal.messages import form_message, message_patterns
+from hrbpo.core.messages import form_message, message_patterns
 from hrbpo.core.portal.views import logo_response
 from hrbpo.core.tenants.gate import enter_public_tenant
 from hrbpo.core.tenants.models import Tenant, TenantModule

@@ -1,12 +1,12 @@
 """Pooled connections: pinged before use only after sitting idle
-(hrbpo.core.db._ping_if_idle), so a connection the database dropped while
+(hrbpo.core.db.connections._ping_if_idle), so a connection the database dropped while
 idle costs no request, and a busy one costs no round trip."""
 import time
 
 import pytest
 import sqlalchemy as sa
 
-from hrbpo.core import db as dbmodule
+from hrbpo.core.db import connections as dbmodule
 from hrbpo.core.db import db
 
 pytestmark = pytest.mark.postgresql_only

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from hrbpo.core import tenancy
 from hrbpo.core.auth.models import Membership, User
-from hrbpo.core.db import db, get_or_404
+from hrbpo.core.api.base import get_or_404
+from hrbpo.core.db import db
 from hrbpo.core.people.models import Employee
 from hrbpo.core.tenants.models import Tenant
 

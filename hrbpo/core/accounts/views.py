@@ -11,7 +11,7 @@ from hrbpo.core.accounts.forms import CurrentPasswordForm, ForgotForm, NewPasswo
 from hrbpo.core.accounts.limits import accept_limits, reset_limits
 from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid, NotFound
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 bp = Blueprint("accounts", __name__)
 

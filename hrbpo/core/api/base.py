@@ -1,11 +1,12 @@
 """The /api/v1 base: problem+json errors (RFC 9457), pagination, OpenAPI."""
 import http
+import uuid
 import weakref
 
 import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
@@ -255,3 +256,16 @@ def dumped_columns(query, schema: type[ma.Schema]):
         _dumped[schema] = [field.attribute or name for name, field in schema().dump_fields.items()]
     entity = query.column_descriptions[0]["entity"]
     return query.with_only_columns(*(getattr(entity, name) for name in _dumped[schema]))
+
+
+def get_or_404(model, id_, description=None, options=()):
+    """The row with this id in the current tenant, or a 404 (never another
+    tenant's). `options` are loader options for the query (what to load with it)."""
+    try:
+        key = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(str(id_))
+    except ValueError:
+        abort(404, description or f"{model.__name__} not found")
+    obj = db.session.scalars(sa.select(model).where(model.id == key).options(*options)).first()
+    if obj is None:
+        abort(404, description or f"{model.__name__} not found")
+    return obj

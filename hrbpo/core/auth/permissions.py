@@ -100,6 +100,16 @@ def bpo_admin_required(view):
     return wrapped
 
 
+def operators_only(blueprint):
+    """A plugin's operator API blueprint: `operator_required` before any of
+    its views parses its arguments."""
+    if getattr(blueprint, "_hrbpo_operators_only", False):  # a plugin's blueprint mounted by a second app
+        return blueprint
+    blueprint._hrbpo_operators_only = True
+    blueprint.before_request(operator_required(lambda: None))
+    return blueprint
+
+
 def current_access() -> Access:
     access = g.get("access")
     if access is None:

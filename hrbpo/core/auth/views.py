@@ -20,7 +20,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import Invalid
 from hrbpo.core.extensions import limiter
 from hrbpo.core.identity import sso_settings
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 from hrbpo.core.redirects import safe_next
 from hrbpo.core.tenants.services import SLUG
 

@@ -2,7 +2,7 @@
 their memberships. The other console pages add their routes to the same
 blueprint (`blueprint.py`): acting inside a tenant (`actas.py`), the work
 queue (`queue.py`), background work (`background.py`) and invitations
-(`accounts/console.py`); the app factory imports each."""
+(`invitations.py`); the app factory imports each."""
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,7 +27,7 @@ from hrbpo.core.plugins.manager import plugins
 from hrbpo.core.portal import audit_log
 from hrbpo.core.portal.forms import load, page_args, submitted
 from hrbpo.core.portal.labels import module_title
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 from hrbpo.core.tenants import services
 from hrbpo.core.tenants.models import Tenant, TenantModule
 from hrbpo.core.tenants.schemas import TenantSchema

@@ -2,10 +2,10 @@
 import sqlalchemy as sa
 from flask import abort, g
 
-from hrbpo.core.api.base import Blueprint, PageArgs, page_schema, paginate
+from hrbpo.core.api.base import Blueprint, PageArgs, get_or_404, page_schema, paginate
 from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
-from hrbpo.core.db import db, get_or_404
+from hrbpo.core.db import db
 from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted, prefers_async
 from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import Employee

@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 TITLES = {
     400: _l("The request was not understood"), 401: _l("Please sign in"), 403: _l("Not allowed"),

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from hrbpo.core.auth.forms import LANGUAGES
 from hrbpo.core.plugins.manager import plugins
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 STATUSES = {"active": _l("Active"), "terminated": _l("Left")}
 EMPLOYMENT_TYPES = {"full_time": _l("Full time"), "part_time": _l("Part time"), "contractor": _l("Contractor"),

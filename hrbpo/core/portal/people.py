@@ -5,10 +5,10 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
-from hrbpo.core.api.base import paginate
+from hrbpo.core.api.base import get_or_404, paginate
 from hrbpo.core.auth.models import ROLES
 from hrbpo.core.auth.permissions import requires
-from hrbpo.core.db import db, get_or_404
+from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.jobs.api import job_out
 from hrbpo.core.jobs.services import visible_job

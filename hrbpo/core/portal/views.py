@@ -1,7 +1,7 @@
 """Portal shell: navigation, the tenant home (HR dashboard or an employee's
 self-service page) and the tenant logo. People pages live in `people.py`,
 settings and the audit log in `settings.py`, webhooks in `webhooks.py`,
-invitations in `accounts/portal.py`: all add their routes to the `portal`
+invitations in `invitations.py`: all add their routes to the `portal`
 blueprint (`blueprint.py`); the app factory imports each."""
 import sqlalchemy as sa
 from flask import abort, g, render_template, url_for

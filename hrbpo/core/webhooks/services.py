@@ -6,7 +6,8 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from hrbpo.core import audit
-from hrbpo.core.db import db, get_or_404, utcnow
+from hrbpo.core.api.base import get_or_404
+from hrbpo.core.db import db, utcnow
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.webhooks import addresses, signing
 from hrbpo.core.webhooks.events import TEST, event_types, forget_subscribers, ring_after_commit, write

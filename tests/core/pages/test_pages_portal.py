@@ -262,7 +262,7 @@ def test_form_errors_read_in_the_page_language(browser, tenant_a, operator):
 def test_form_message_translates_known_messages_and_keeps_others(app):
     from flask_babel import force_locale
 
-    from hrbpo.core.portal.messages import form_message
+    from hrbpo.core.messages import form_message
 
     with app.test_request_context(), force_locale("hi"):
         assert form_message("Longer than maximum length 100.") == "अधिकतम लंबाई 100 से अधिक है।"

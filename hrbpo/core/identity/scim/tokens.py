@@ -6,7 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from hrbpo.core import audit, tenancy
-from hrbpo.core.db import db, get_or_404, lock, utcnow
+from hrbpo.core.api.base import get_or_404
+from hrbpo.core.db import db, lock, utcnow
 from hrbpo.core.identity.scim.models import ScimToken
 from hrbpo.core.tenants.models import Tenant
 from hrbpo.core.text import is_safe

@@ -1,17 +1,12 @@
 """Database: SQLAlchemy models, the TenantScoped mixin and the hooks that keep
-every tenant inside its own rows (DESIGN decisions 1 and 2)."""
+every tenant inside its own rows (DESIGN decisions 1 and 2). Column types and
+ids are in `columns.py`, engine and pool events in `connections.py`."""
 import logging
-import os
-import sqlite3
-import struct
 import threading
-import time
 import uuid
 import weakref
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
-import uuid6
 from flask import current_app, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -19,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with_loader_criteria
 
 from hrbpo.core import tenancy
+from hrbpo.core.db.columns import Encrypted, Timestamped, TZDateTime, new_id, new_ids, utcnow  # noqa: F401  (re-exported)
+from hrbpo.core.db.connections import WROTE
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -99,50 +96,6 @@ def _flush_before_crossing():
 # the tenant context they were loaded in).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": TenantSession})
 tenancy.before_crossing.append(_flush_before_crossing)
-
-
-def new_id() -> uuid.UUID:
-    """A time-ordered UUID (v7): index-friendly and safe to make in the app."""
-    return uuid.UUID(int=uuid6.uuid7().int)
-
-
-_V7 = 0x7 << 76 | 0b10 << 62
-
-
-def new_ids(n: int) -> list[uuid.UUID]:
-    """`n` UUIDv7s for a bulk insert, increasing: one clock reading, a 12-bit
-    sequence per millisecond (RFC 9562's counter method) and 62 random bits
-    each, from one read of the OS's randomness (new_id per row was a third
-    of a 100,000-row import's Python time)."""
-    start, entropy = time.time_ns() // 1_000_000, os.urandom(8 * n)
-    mask, unpack = (1 << 62) - 1, struct.Struct(f">{n}Q").unpack
-    return [uuid.UUID(int=(start + i // 4096) << 80 | _V7 | (i % 4096) << 64 | random & mask)
-            for i, random in enumerate(unpack(entropy))]
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class TZDateTime(sa.types.TypeDecorator):
-    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(timezone.utc) if value is not None else None
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, sort_order=90)
 
 
 class TenantScoped:
@@ -229,121 +182,6 @@ def _stamp_tenant(session, flush_context, instances):
             raise tenancy.TenantNotSet(f"{type(obj).__name__} has no tenant")
 
 
-# A PostgreSQL that does not answer fails a connection attempt after this
-# long (libpq waits forever by default): the request answers 503 instead of hanging.
-CONNECT_TIMEOUT_SECONDS = 5
-
-
-@event.listens_for(sa.engine.Engine, "do_connect")
-def _connect_timeout(dialect, connection_record, cargs, cparams):
-    if dialect.name == "postgresql":
-        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
-
-
-@event.listens_for(sa.engine.Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite ignores foreign keys unless asked per connection; the composite
-    tenant keys (decision 1) must hold there too. Write-ahead logging lets the
-    web app read while the worker (another process) writes a big import."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-
-
-_RLS_SQL = "SELECT set_config('hrbpo.tenant_id', %s, true), set_config('hrbpo.all_tenants', %s, true)"
-_RLS_SENT = "hrbpo_rls"
-_WROTE = "hrbpo_wrote"
-_SAVEPOINT_COMMANDS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
-# What a transaction sees before any set_config: the app only ever sets these
-# transaction-locally, so a new transaction starts with them empty.
-_UNSET = ("", "")
-
-
-@event.listens_for(sa.engine.Engine, "before_cursor_execute")
-def _send_rls(conn, cursor, statement, parameters, context, executemany):
-    """Give PostgreSQL the current tenant before a statement that may read it.
-
-    The settings are transaction-local (`set_config(…, true)`), so pooled
-    connections never carry them over. They are sent lazily, and only when they
-    differ from what this transaction last saw: a request that switches tenant
-    context several times before its first query pays one round trip."""
-    if conn.dialect.name != "postgresql":
-        return
-    if statement.startswith(_SAVEPOINT_COMMANDS):
-        # ROLLBACK TO restores the settings of whenever the savepoint was made,
-        # which need not be what we sent last: forget, so the next statement re-sends.
-        if statement.startswith("ROLLBACK"):
-            conn.info[_RLS_SENT] = None
-        return
-    wanted = tenancy.rls_settings()
-    if conn.info.get(_RLS_SENT, _UNSET) == wanted:
-        return
-    from psycopg.pq import TransactionStatus
-
-    dbapi = cursor.connection
-    # Autocommit has no transaction to hold them; an aborted transaction can
-    # only roll back (let the statement itself raise the original error).
-    if dbapi.autocommit or dbapi.info.transaction_status == TransactionStatus.INERROR:
-        return
-    dbapi.execute(_RLS_SQL, wanted)
-    conn.info[_RLS_SENT] = wanted
-
-
-@event.listens_for(sa.engine.Engine, "before_cursor_execute")
-def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    """Remember whether this transaction ran anything but plain SELECTs."""
-    if executemany or statement.lstrip()[:6].upper() != "SELECT":
-        conn.info[_WROTE] = True
-
-
-def _forget_transaction(info: dict):
-    info.pop(_RLS_SENT, None)
-    info.pop(_WROTE, None)
-
-
-@event.listens_for(sa.engine.Engine, "commit")
-@event.listens_for(sa.engine.Engine, "rollback")
-def _transaction_ended(conn):
-    if not conn.invalidated:  # a lost connection has no info to forget (reading it would reconnect)
-        _forget_transaction(conn.info)
-
-
-@event.listens_for(sa.pool.Pool, "checkin")
-def _forget_on_return(dbapi_connection, connection_record):
-    """The pool rolls back a returned connection without Connection events."""
-    if connection_record is not None:
-        _forget_transaction(connection_record.info)
-        connection_record.info[_RETURNED_AT] = time.monotonic()
-
-
-# A pooled connection is pinged before use only when it sat idle this long.
-# One used seconds ago is alive or failed with everything else in flight, and
-# after the first disconnection error SQLAlchemy retires the whole pool; an
-# idle one may have been cut by a restart, a proxy or a firewall since.
-# (pool_pre_ping pinged before every request: one round trip in seven on a list.)
-IDLE_PING_SECONDS = 10
-_RETURNED_AT = "hrbpo_returned_at"
-
-
-@event.listens_for(sa.pool.Pool, "checkout")
-def _ping_if_idle(dbapi_connection, connection_record, connection_proxy):
-    returned = connection_record.info.get(_RETURNED_AT)
-    if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
-        return
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        return  # a file, not a server: nothing to lose the line to
-    try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.close()
-        dbapi_connection.rollback()
-    except Exception as exc:
-        # The pool discards this connection and checks out a fresh one.
-        raise sa.exc.DisconnectionError(f"idle connection is gone: {exc}") from exc
-
-
 def end_read_only_transaction(exc=None):
     """teardown: COMMIT (not ROLLBACK) a request transaction that only read.
 
@@ -364,7 +202,7 @@ def end_read_only_transaction(exc=None):
     try:
         # Every connection of the transaction (the operator's too) must have only read.
         connections = session.info.get(_CONNECTIONS) or [session.connection()]
-        if all(not c.invalidated and c.dialect.name == "postgresql" and not c.info.get(_WROTE) for c in connections):
+        if all(not c.invalidated and c.dialect.name == "postgresql" and not c.info.get(WROTE) for c in connections):
             session.commit()
     except sa.exc.SQLAlchemyError:  # a lost connection, or a transaction a failure left unusable
         session.invalidate()
@@ -410,35 +248,3 @@ def _remember_connection(session, transaction, connection):
 def _forget_connections(session, transaction):
     if transaction.parent is None:
         session.info.pop(_CONNECTIONS, None)
-
-
-class Encrypted(sa.types.TypeDecorator):
-    """Text encrypted at rest with the deployment's Fernet keys (rotatable)."""
-
-    impl = sa.Text
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return current_app.extensions["hrbpo_crypto"].encrypt(str(value).encode()).decode()
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return current_app.extensions["hrbpo_crypto"].decrypt(value.encode()).decode()
-
-
-def get_or_404(model, id_, description=None, options=()):
-    """The row with this id in the current tenant, or a 404 (never another
-    tenant's). `options` are loader options for the query (what to load with it)."""
-    from flask import abort
-
-    try:
-        key = id_ if isinstance(id_, uuid.UUID) else uuid.UUID(str(id_))
-    except ValueError:
-        abort(404, description or f"{model.__name__} not found")
-    obj = db.session.scalars(sa.select(model).where(model.id == key).options(*options)).first()
-    if obj is None:
-        abort(404, description or f"{model.__name__} not found")
-    return obj

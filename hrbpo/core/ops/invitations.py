@@ -9,7 +9,7 @@ from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid
 from hrbpo.core.ops.blueprint import bp, tenant_or_404
 from hrbpo.core.portal.forms import load, submitted
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 
 @bp.post("/tenants/<slug>/invitations")

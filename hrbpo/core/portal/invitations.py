@@ -11,7 +11,7 @@ from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
 from hrbpo.core.portal.forms import load, submitted
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 from hrbpo.core.portal.blueprint import bp
 
 

@@ -13,7 +13,7 @@ from hrbpo.core.operators.models import ROLES
 from hrbpo.core.operators.schemas import OperatorGroupSchema, OperatorSchema, OperatorUpdateSchema
 from hrbpo.core.ops.blueprint import bp
 from hrbpo.core.portal.forms import load, submitted
-from hrbpo.core.portal.messages import form_message
+from hrbpo.core.messages import form_message
 
 
 def _slugs(text: str | None) -> list[str]:
