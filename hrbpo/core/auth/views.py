@@ -111,6 +111,7 @@ def login():
 
 def _signed_in(user, slug, target, role):
     session.pop(PENDING, None)
+    session.pop(SSO_TENANT, None)  # a password session is not bound to one tenant's provider
     login_user(user)
     tenant = tenant_by_slug(slug) if slug else None
     if totp.enrolment_due(user, tenant, role):

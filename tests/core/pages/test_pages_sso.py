@@ -101,3 +101,19 @@ def test_settings_page_in_urdu(browser, tenant_a):
     page = signed_in(browser, "hr@tenant-a.test")
     html = page.get("/t/tenant-a/settings/sso").get_data(as_text=True)
     assert 'dir="rtl"' in html and "Single sign-on" not in html
+
+
+def test_password_sign_in_after_sso_is_not_bound(browser, with_sso, tenant_b, oidc_provider):
+    import requests
+
+    with_sso()
+    assert tenant_b.hr.post(tenant_b.url("/users"), json={"email": "emp@tenant-a.test", "role": "employee",
+                                                          "password": "correct-horse-battery"}).status_code == 201
+    oidc_provider.person = {"sub": "e", "email": "emp@tenant-a.test", "email_verified": True}
+    page = browser()
+    at_provider = requests.get(page.get("/sso/tenant-a/login").headers["Location"], allow_redirects=False, timeout=10)
+    back = at_provider.headers["Location"].removeprefix("http://localhost")
+    assert page.get(back).status_code == 303
+    assert page.get("/t/tenant-b/").status_code == 302  # bound to tenant-a
+    assert page.login("emp@tenant-a.test", tenant="tenant-b").status_code == 303
+    assert page.get("/t/tenant-b/").status_code == 200
