@@ -1,1 +1,1 @@
-"""Enterprise identity per tenant: OpenID Connect sign-in and SCIM 2.0 provisioning."""
+"""Enterprise identity per tenant: OpenID Connect sign-in (sso_*) and SCIM provisioning."""
