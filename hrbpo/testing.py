@@ -2,7 +2,10 @@
 
 Loaded automatically (entry point `pytest11`). Every test runs once per
 database backend: SQLite always; PostgreSQL when `HRBPO_TEST_BACKENDS` names
-it (CI) or when one answers at `HRBPO_TEST_PG_URL`. On PostgreSQL the app
+it (CI) or when one answers at `HRBPO_TEST_PG_URL`; on a Citus cluster
+(`citus`, at `HRBPO_TEST_CITUS_URL`) when `HRBPO_TEST_BACKENDS` names it,
+for the tests under `HRBPO_TEST_CITUS_PATHS` (comma-separated, default all).
+On PostgreSQL and Citus the app
 connects as a role that is neither superuser, nor BYPASSRLS, nor owner of any
 table, so row-level security really binds every test.
 
@@ -30,6 +33,9 @@ from hrbpo.testing_oidc import oidc_provider  # noqa: F401  (fixture)
 from hrbpo.testing_queue import mailbox, queue_storage, smtp_server, worker  # noqa: F401  (fixtures)
 
 PG_URL = os.environ.get("HRBPO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+CITUS_URL = os.environ.get("HRBPO_TEST_CITUS_URL", "postgresql://postgres@127.0.0.1:5440/test")
+# The backends that are PostgreSQL (row-level security, the postgresql_only marker).
+POSTGRES = ("postgresql", "citus")
 PASSWORD = "correct-horse-battery"
 
 
@@ -72,14 +78,23 @@ def pytest_collection_modifyitems(config, items):
     """Honour the backend markers: skip a test's run on the other backend."""
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
-        for marker, wanted in (("sqlite_only", "sqlite"), ("postgresql_only", "postgresql")):
-            if item.get_closest_marker(marker) and backend != wanted:
-                item.add_marker(pytest.mark.skip(reason=f"needs the {wanted} backend"))
+        for marker, wanted in (("sqlite_only", ("sqlite",)), ("postgresql_only", POSTGRES)):
+            if item.get_closest_marker(marker) and backend not in wanted:
+                item.add_marker(pytest.mark.skip(reason=f"needs the {wanted[0]} backend"))
 
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", backends(), indirect=True, scope="session")
+        wanted = backends()
+        if "citus" in wanted and not _runs_on_citus(metafunc.config, metafunc.definition.path):
+            wanted = [b for b in wanted if b != "citus"]
+        metafunc.parametrize("backend", wanted, indirect=True, scope="session")
+
+
+def _runs_on_citus(config, path) -> bool:
+    """Whether a test file is under one of HRBPO_TEST_CITUS_PATHS (all when unset)."""
+    paths = [p.strip() for p in os.environ.get("HRBPO_TEST_CITUS_PATHS", "").split(",") if p.strip()]
+    return not paths or any(path.is_relative_to(config.rootpath / p) for p in paths)
 
 
 @pytest.fixture(scope="session")
@@ -91,11 +106,22 @@ def _worker(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
-def _make_postgres(worker: str) -> dict:
+def _make_postgres(worker: str, url: str = PG_URL) -> dict:
     """A fresh database per worker, migrated by the owner, used by an app role."""
     # Unique per pytest process: several runs may share one server.
     name, role = f"hrbpo_test_{worker}_{os.getpid()}", f"hrbpo_app_{worker}"
-    admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
+    _create_database(url, name, role)
+    base = sa.engine.make_url(_psycopg(url))
+    return {
+        "SQLALCHEMY_DATABASE_URI": base.set(database=name, username=role, password=None).render_as_string(False),
+        "HRBPO_MIGRATE_DATABASE_URL": base.set(database=name).render_as_string(False),
+        "HRBPO_APP_ROLE": role,
+        "HRBPO_TEST_DATABASE": name,
+    }
+
+
+def _create_database(url: str, name: str, role: str):
+    admin = sa.create_engine(_psycopg(url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -106,13 +132,44 @@ def _make_postgres(worker: str) -> dict:
             except sa.exc.ProgrammingError:  # a parallel run created it first
                 pass
     admin.dispose()
-    base = sa.engine.make_url(_psycopg(PG_URL))
-    return {
-        "SQLALCHEMY_DATABASE_URI": base.set(database=name, username=role, password=None).render_as_string(False),
-        "HRBPO_MIGRATE_DATABASE_URL": base.set(database=name).render_as_string(False),
-        "HRBPO_APP_ROLE": role,
-        "HRBPO_TEST_DATABASE": name,
-    }
+
+
+def _make_citus(worker: str) -> dict:
+    """A fresh database per worker on the Citus cluster: created, with the
+    extension, on the coordinator and every worker node (each node's roles are
+    its own), then the workers registered in it. Four shards per table, not
+    32: the suite's schema is DDL-bound, not data-bound."""
+    config = _make_postgres(worker, CITUS_URL)
+    name, role = config["HRBPO_TEST_DATABASE"], config["HRBPO_APP_ROLE"]
+    base = sa.engine.make_url(_psycopg(CITUS_URL))
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        nodes = conn.execute(sa.text(
+            "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'")).all()
+    admin.dispose()
+    for host, port in nodes:
+        _create_database(base.set(host=host, port=port).render_as_string(False), name, role)
+    for host, port in nodes + [(base.host, base.port)]:  # the coordinator last: it then adds the workers
+        engine = sa.create_engine(base.set(host=host, port=port, database=name), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE EXTENSION citus"))
+            if port == base.port:
+                conn.execute(sa.text(f'ALTER DATABASE "{name}" SET citus.shard_count = 4'))
+                conn.execute(sa.text("SELECT citus_set_coordinator_host(:host, :port)"), {"host": host, "port": port})
+                for node in nodes:
+                    conn.execute(sa.text("SELECT citus_add_node(:host, :port)"), {"host": node[0], "port": node[1]})
+        engine.dispose()
+    return {**config, "HRBPO_TEST_NODES": [(base.host, base.port)] + nodes}
+
+
+def _drop_database(config: dict):
+    name = config["HRBPO_TEST_DATABASE"]
+    base = sa.engine.make_url(config["HRBPO_MIGRATE_DATABASE_URL"])
+    for host, port in config.get("HRBPO_TEST_NODES") or [(base.host, base.port)]:
+        admin = sa.create_engine(base.set(host=host, port=port, database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -135,6 +192,8 @@ def _session_app(backend, request, tmp_path_factory):
     }
     if backend == "postgresql":
         config.update(_make_postgres(_worker(request)))
+    elif backend == "citus":
+        config.update(_make_citus(_worker(request)))
     else:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.db'}"
         config["HRBPO_MIGRATE_DATABASE_URL"] = config["SQLALCHEMY_DATABASE_URI"]
@@ -146,18 +205,17 @@ def _session_app(backend, request, tmp_path_factory):
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         upgrade()
-    app.config["HRBPO_BACKEND"] = backend
+    # The SQL dialect (Citus is PostgreSQL); HRBPO_TEST_CITUS tells the cluster apart.
+    app.config["HRBPO_BACKEND"] = "sqlite" if backend == "sqlite" else "postgresql"
+    app.config["HRBPO_TEST_CITUS"] = backend == "citus"
     yield app
-    if backend == "postgresql":
+    if backend in POSTGRES:
         with app.app_context():
             from hrbpo.core.db import db
 
             db.session.remove()
             db.engine.dispose()
-        admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{app.config["HRBPO_TEST_DATABASE"]}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(app.config)
 
 
 class RequestIsolatedClient(FlaskClient):

@@ -110,10 +110,11 @@ def _lock_chain(tenant_id):
 
 
 def _head(tenant_id) -> AuditHead | None:
-    """The chain's head, its row locked until the transaction ends."""
-    return db.session.scalars(
-        sa.select(AuditHead).where(_chain(AuditHead.tenant_id, tenant_id)).with_for_update()
-    ).first()
+    """The chain's head, as committed now: _lock_chain's lock, held until the
+    transaction ends, is its lock. (No FOR UPDATE: on Citus a row lock on a
+    reference table locks the table on every node, and the request's other
+    connection, which may just have written a token, would wait on it.)"""
+    return db.session.scalars(sa.select(AuditHead).where(_chain(AuditHead.tenant_id, tenant_id))).first()
 
 
 def record(action, target=None, changes=None, *, tenant_id=None, target_type=None, target_id=None,

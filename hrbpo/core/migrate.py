@@ -2,7 +2,8 @@
 
 Core versions live in hrbpo/migrations/versions (branch `core`); each plugin
 returns its own versions folder from the `migrations_path` hook, with branch
-label = plugin name. `upgrade()` takes every head, then (re)applies RLS.
+label = plugin name. `upgrade()` takes every head, then, on a Citus
+coordinator, distributes the new tables (citus.py), then (re)applies RLS.
 """
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 
-from hrbpo.core import rls
+from hrbpo.core import citus, rls
 from hrbpo.core.db import db
 from hrbpo.core.plugins.manager import plugins
 
@@ -38,6 +39,7 @@ def upgrade(target="heads"):
     try:
         if owner.dialect.name == "postgresql":
             with owner.begin() as conn:
+                citus.distribute(conn, db.metadata)
                 rls.apply(conn, db.metadata, **rls.roles(current_app.config))
     finally:
         owner.dispose()

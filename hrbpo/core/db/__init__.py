@@ -15,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with
 
 from hrbpo.core import tenancy
 from hrbpo.core.db.columns import Encrypted, Timestamped, TZDateTime, new_id, new_ids, utcnow  # noqa: F401  (re-exported)
-from hrbpo.core.db.connections import WROTE
+from hrbpo.core.db.connections import CITUS, WROTE
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -180,6 +180,11 @@ def _stamp_tenant(session, flush_context, instances):
     for obj in session.new:
         if is_tenant_scoped(type(obj)) and obj.tenant_id is None:
             raise tenancy.TenantNotSet(f"{type(obj).__name__} has no tenant")
+
+
+def on_citus() -> bool:
+    """Whether the app's database is a Citus cluster."""
+    return bool(db.session.connection().info.get(CITUS))
 
 
 def end_read_only_transaction(exc=None):

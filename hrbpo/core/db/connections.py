@@ -7,7 +7,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from hrbpo.core import tenancy
+from hrbpo.core import citus, tenancy
 
 # A PostgreSQL that does not answer fails a connection attempt after this
 # long (libpq waits forever by default): the request answers 503 instead of hanging.
@@ -32,7 +32,24 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor.close()
 
 
+@event.listens_for(sa.engine.Engine, "connect")
+def _detect_citus(dbapi_connection, connection_record):
+    """Note once per connection whether it is to a Citus coordinator, and let
+    its SET LOCAL reach the workers (citus.py): _send_rls sends the tenant so."""
+    if isinstance(dbapi_connection, sqlite3.Connection) or connection_record is None:
+        return
+    on_citus = dbapi_connection.execute(citus.INSTALLED).fetchone()[0]
+    if on_citus:
+        dbapi_connection.execute(citus.PROPAGATE)
+    dbapi_connection.commit()
+    connection_record.info[CITUS] = on_citus
+
+
+CITUS = "hrbpo_citus"
 _RLS_SQL = "SELECT set_config('hrbpo.tenant_id', %s, true), set_config('hrbpo.all_tenants', %s, true)"
+# set_config does not reach Citus workers; SET LOCAL does (values are a UUID
+# and a flag, never user text, and are quoted all the same).
+_RLS_SQL_CITUS = "SET LOCAL hrbpo.tenant_id = {}; SET LOCAL hrbpo.all_tenants = {}"
 _RLS_SENT = "hrbpo_rls"
 WROTE = "hrbpo_wrote"
 _SAVEPOINT_COMMANDS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
@@ -67,7 +84,12 @@ def _send_rls(conn, cursor, statement, parameters, context, executemany):
     # only roll back (let the statement itself raise the original error).
     if dbapi.autocommit or dbapi.info.transaction_status == TransactionStatus.INERROR:
         return
-    dbapi.execute(_RLS_SQL, wanted)
+    if conn.info.get(CITUS):
+        from psycopg import sql
+
+        dbapi.execute(sql.SQL(_RLS_SQL_CITUS).format(*map(sql.Literal, wanted)))
+    else:
+        dbapi.execute(_RLS_SQL, wanted)
     conn.info[_RLS_SENT] = wanted
 
 

@@ -5,7 +5,7 @@ from flask import abort, g
 from hrbpo.core.api.base import Blueprint, PageArgs, get_or_404, page_schema, paginate
 from hrbpo.core.tenants.gate import tenant_scoped
 from hrbpo.core.auth.permissions import current_access, requires
-from hrbpo.core.db import db
+from hrbpo.core.db import db, on_citus
 from hrbpo.core.jobs.api import BackgroundJobEnvelopeSchema, accepted, prefers_async
 from hrbpo.core.people import importer, imports, services
 from hrbpo.core.people.models import Employee
@@ -46,8 +46,10 @@ def list_employees(query, page):
     if not access.can("people.read"):
         stmt = stmt.where(Employee.id == access.employee_id) if access.employee_id else stmt.where(sa.false())
         return paginate(stmt, page, rows_for=EmployeeSchema, params=params)
-    # Unfiltered, the whole tenant: its headcount is kept, no need to count it.
-    return paginate(stmt, page, rows_for=EmployeeSchema, total=None if query else g.tenant.employee_count,
+    # Unfiltered, the whole tenant: its headcount is kept, no need to count it
+    # (on Citus it is not: the count is the tenant's shard's; migration d5e8f1a3c7b9).
+    kept = not query and not on_citus()
+    return paginate(stmt, page, rows_for=EmployeeSchema, total=g.tenant.employee_count if kept else None,
                     params=params)
 
 
