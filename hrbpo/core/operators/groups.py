@@ -17,6 +17,11 @@ def groups_query():
     return sa.select(OperatorGroup).order_by(OperatorGroup.name_key)
 
 
+def all_groups(limit=500) -> list[OperatorGroup]:
+    """The groups for a console page (a BPO has tens, not thousands)."""
+    return db.session.scalars(groups_query().limit(limit)).all()
+
+
 def get(group_id, for_update=False) -> OperatorGroup:
     group = db.session.get(OperatorGroup, group_id)
     if group is None:

@@ -25,6 +25,22 @@ def _group_values():
     return values, {"name": values.get("name"), "tenant_slugs": _slugs(values.get("tenant_slugs"))}
 
 
+def _save_group(save, done: str) -> tuple[dict, dict]:
+    """Validate the posted group and `save(name, tenant_slugs)` it: (values shown again, errors)."""
+    values, raw = _group_values()
+    data, errors = load(OperatorGroupSchema(), raw)
+    if not errors:
+        try:
+            save(data["name"], data["tenant_slugs"])
+        except (Conflict, Invalid) as exc:
+            db.session.rollback()
+            errors = exc.errors or {"name": [exc.detail]}
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return values, errors
+
+
 def _found(getter, *args):
     try:
         return getter(*args)
@@ -37,19 +53,10 @@ def _found(getter, *args):
 def groups_page():
     values, errors = {}, {}
     if request.method == "POST":
-        values, raw = _group_values()
-        data, errors = load(OperatorGroupSchema(), raw)
+        values, errors = _save_group(groups.create, _("The group was saved."))
         if not errors:
-            try:
-                group = groups.create(data["name"], data["tenant_slugs"])
-            except (Conflict, Invalid) as exc:
-                db.session.rollback()
-                errors = exc.errors or {"name": [exc.detail]}
-            else:
-                db.session.commit()
-                flash(_("The group %(name)s was created.", name=group.name), "success")
-                return redirect(url_for("ops.groups_page"), code=303)
-    shown = groups.groups_out(db.session.scalars(groups.groups_query().limit(500)).all())
+            return redirect(url_for("ops.groups_page"), code=303)
+    shown = groups.groups_out(groups.all_groups())
     return render_template("ops/groups.html", groups=shown, values=values, errors=errors), 422 if errors else 200
 
 
@@ -59,18 +66,9 @@ def group_page(group_id):
     group = groups.group_out(_found(groups.get, group_id))
     values, errors = {"name": group["name"], "tenant_slugs": " ".join(group["tenant_slugs"])}, {}
     if request.method == "POST":
-        values, raw = _group_values()
-        data, errors = load(OperatorGroupSchema(), raw)
+        values, errors = _save_group(lambda name, slugs: groups.update(group_id, name, slugs), _("The group was saved."))
         if not errors:
-            try:
-                groups.update(group_id, data["name"], data["tenant_slugs"])
-            except (Conflict, Invalid) as exc:
-                db.session.rollback()
-                errors = exc.errors or {"name": [exc.detail]}
-            else:
-                db.session.commit()
-                flash(_("The group was saved."), "success")
-                return redirect(url_for("ops.groups_page"), code=303)
+            return redirect(url_for("ops.groups_page"), code=303)
     return render_template("ops/group.html", group=group, values=values, errors=errors), 422 if errors else 200
 
 
@@ -81,10 +79,6 @@ def delete_group(group_id):
     db.session.commit()
     flash(_("The group was deleted."), "success")
     return redirect(url_for("ops.groups_page"), code=303)
-
-
-def _all_groups() -> list:
-    return db.session.scalars(groups.groups_query().limit(500)).all()
 
 
 @bp.post("/operators")
@@ -124,7 +118,7 @@ def operator_page(user_id):
                 db.session.commit()
                 flash(_("%(email)s was saved.", email=operator["email"]), "success")
                 return redirect(url_for("ops.operator_page", user_id=user_id), code=303)
-    return render_template("ops/operator.html", operator=operator, groups=_all_groups(), roles=ROLES,
+    return render_template("ops/operator.html", operator=operator, groups=groups.all_groups(), roles=ROLES,
                            errors=errors), 422 if errors else 200
 
 

@@ -169,7 +169,7 @@ def users():
     found = _memberships_by_user(q) if q else []
     return render_template("ops/users.html", operators=operators, q=q, found=found, values=values, errors=errors,
                            roles=ROLES, operator_groups=operator_services.groups_by_operator(operators),
-                           groups=db.session.scalars(operator_groups.groups_query().limit(500)).all()), \
+                           groups=operator_groups.all_groups()), \
         422 if errors else 200
 
 
