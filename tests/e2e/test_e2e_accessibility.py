@@ -44,7 +44,7 @@ NOT_FOR = {
            "/settings/webhooks/<id>"},
     # Employees: their profile is on their home page; their checklists on the compliance page.
     "employee": {"/employees/", "/employees/<id>", "/compliance/checklists", "/employees/<id>/edit", "/employees/new", "/employees/import",
-                 "/employees/import/<id>", "/users/", "/invitations/",
+                 "/employees/import/<id>", "/users/", "/invitations/", "/scim/", "/settings/sso",
                  "/settings", "/audit", "/recruitment/", "/recruitment/jobs/new", "/recruitment/jobs/<id>",
                  "/recruitment/jobs/<id>/edit", "/recruitment/applications/<id>", "/recruitment/applications/<id>/hire",
                  "/recruitment/interviews/<id>/scorecard", "/recruitment/settings", "/benefits/plans",

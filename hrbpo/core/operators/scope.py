@@ -10,6 +10,8 @@ the platform's own, stay). Cross-tenant code (tenancy.all_tenants(): lists,
 queues, search, mail, jobs, a plugin's queue through plugin_api) is therefore
 scoped without knowing it; `may_see()` answers for a tenant already loaded.
 """
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
@@ -37,14 +39,22 @@ def tenant_ids_of(user) -> frozenset:
         .where(group_members.c.user_id == user.id)))
 
 
+# The scoped operator of this request: platform jobs (no tenant) they started stay theirs to see.
+_operator = ContextVar("hrbpo_scoped_operator", default=None)
+
+
 def enter(user) -> object | None:
     """Limit this request to what `user` may see; the token for leave(), or None (no limit)."""
-    return tenancy.limit_to(tenant_ids_of(user)) if is_scoped(user) else None
+    if not is_scoped(user):
+        return None
+    return tenancy.limit_to(tenant_ids_of(user)), _operator.set(user.id)
 
 
 def leave(token) -> None:
     if token is not None:
-        tenancy.unlimit(token)
+        limit, operator = token
+        _operator.reset(operator)
+        tenancy.unlimit(limit)
 
 
 def may_see(tenant_id) -> bool:
@@ -58,10 +68,22 @@ def _scoped_classes() -> list:
             if m.class_ is not Tenant and "tenant_id" in m.columns]
 
 
+def _platform_rows(cls):
+    """Which rows of no tenant a scoped operator may read. Platform mail and
+    the jobs behind it name clients' people (a password reset goes to an
+    employee's address, with the client's name): none of it; of other jobs only
+    their own (a bpo_admin's cross-client export is not theirs)."""
+    if cls.__tablename__ == "mail_outbox":
+        return sa.false()
+    if cls.__tablename__ == "jobs":
+        return sa.and_(cls.tenant_id.is_(None), cls.created_by == _operator.get())
+    return cls.tenant_id.is_(None)
+
+
 def _criteria(visible: frozenset) -> list:
     ids = sorted(visible)
     options = [with_loader_criteria(Tenant, Tenant.id.in_(ids), include_aliases=True)]
-    options += [with_loader_criteria(cls, sa.or_(cls.tenant_id.in_(ids), cls.tenant_id.is_(None)),
+    options += [with_loader_criteria(cls, sa.or_(cls.tenant_id.in_(ids), _platform_rows(cls)),
                                      include_aliases=True) for cls in _scoped_classes()]
     return options
 
