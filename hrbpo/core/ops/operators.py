@@ -12,7 +12,7 @@ from hrbpo.core.operators import groups, services
 from hrbpo.core.operators.models import ROLES
 from hrbpo.core.operators.schemas import OperatorGroupSchema, OperatorSchema, OperatorUpdateSchema
 from hrbpo.core.ops.blueprint import bp
-from hrbpo.core.portal.forms import load, submitted
+from hrbpo.core.portal.forms import flash_outcome, load, submitted
 from hrbpo.core.messages import form_message
 
 
@@ -126,15 +126,7 @@ def operator_page(user_id):
 @bpo_admin_required
 def set_operator_active(user_id):
     on = request.form.get("active") == "1"
-    try:
-        user = services.set_active(user_id, on)
-    except NotFound:
-        abort(404)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(form_message(exc.detail), "error")
-    else:
-        db.session.commit()
-        flash(_("%(email)s can sign in again.", email=user.email) if on
-              else _("%(email)s is switched off and signed out.", email=user.email), "success")
+    flash_outcome(lambda: services.set_active(user_id, on),
+                  lambda user: _("%(email)s can sign in again.", email=user.email) if on
+                  else _("%(email)s is switched off and signed out.", email=user.email))
     return redirect(url_for("ops.operator_page", user_id=user_id), code=303)

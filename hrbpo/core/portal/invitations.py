@@ -10,7 +10,7 @@ from hrbpo.core.auth.models import ROLES
 from hrbpo.core.auth.permissions import requires
 from hrbpo.core.db import db
 from hrbpo.core.errors import Conflict, Invalid, NotFound
-from hrbpo.core.portal.forms import load, submitted
+from hrbpo.core.portal.forms import flash_outcome, load, submitted
 from hrbpo.core.messages import form_message
 from hrbpo.core.portal.blueprint import bp
 
@@ -45,30 +45,16 @@ def resend_invitation(invitation_id):
         old = invitations.get(invitation_id)
     except NotFound:
         abort(404)
-    try:
-        invitations.invite(g.tenant, old.email, old.role, old.employee_id, g.user)
-    except (Conflict, Invalid) as exc:
-        db.session.rollback()
-        flash(form_message(exc.detail), "error")
-    else:
-        db.session.commit()
-        flash(_("A new invitation was mailed to %(email)s.", email=old.email), "success")
+    flash_outcome(lambda: invitations.invite(g.tenant, old.email, old.role, old.employee_id, g.user),
+                  lambda _new: _("A new invitation was mailed to %(email)s.", email=old.email), (Conflict, Invalid))
     return redirect(url_for("portal.invitations_page"), code=303)
 
 
 @bp.post("/invitations/<uuid:invitation_id>/revoke")
 @requires("users.manage")
 def revoke_invitation(invitation_id):
-    try:
-        invitation = invitations.revoke(invitation_id)
-    except NotFound:
-        abort(404)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(form_message(exc.detail), "error")
-    else:
-        db.session.commit()
-        flash(_("The invitation of %(email)s was revoked.", email=invitation.email), "success")
+    flash_outcome(lambda: invitations.revoke(invitation_id),
+                  lambda invitation: _("The invitation of %(email)s was revoked.", email=invitation.email))
     return redirect(url_for("portal.invitations_page"), code=303)
 
 
